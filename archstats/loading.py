@@ -1,0 +1,137 @@
+"""Turning what the user names into a model copy that the engine may freely run.
+
+The user's module is never run or modified: the analysis works on a copy. On ``meta`` the copy
+is made without copying any weight data (every parameter and buffer is pre-seeded in the
+deepcopy memo with an empty meta tensor of the same shape and dtype).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import re
+from typing import Any, Callable
+
+import torch
+from torch import nn
+
+from .errors import ModelLoadError, UsageError
+
+_IMPORT_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def parse_input_size(text: str) -> tuple[int, ...]:
+    """``"3x224x224"`` (or ``3,224,224`` / ``224``) to a shape tuple; one clear error otherwise."""
+    parts = [p for p in re.split(r"[x×,\s]+", text.strip().lower()) if p]
+    try:
+        dims = tuple(int(p) for p in parts)
+    except ValueError:
+        dims = ()
+    if not dims or any(d <= 0 for d in dims):
+        raise UsageError(f"malformed input size {text!r}: expected positive integers like 3x224x224")
+    if len(dims) == 1:  # a bare resolution means a square RGB image
+        dims = (3, dims[0], dims[0])
+    return dims
+
+
+def check_input_size(size: Any) -> tuple[int, ...]:
+    if isinstance(size, str):
+        return parse_input_size(size)
+    try:
+        dims = tuple(int(d) for d in size)
+    except (TypeError, ValueError):
+        raise UsageError(f"malformed input size {size!r}: expected a tuple of positive integers") from None
+    if len(dims) < 2 or any(d <= 0 for d in dims):
+        raise UsageError(f"malformed input size {size!r}: expected (channels, *spatial) with positive sizes")
+    return dims
+
+
+def _import_callable(path: str) -> Callable[..., Any]:
+    module_name, _, attr = path.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+    except Exception as exc:  # an import path runs arbitrary code: report, do not crash
+        raise ModelLoadError(f"cannot import {module_name!r} from {path!r}: {type(exc).__name__}: {exc}") from None
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise ModelLoadError(f"{module_name!r} has no attribute {attr!r} (from {path!r})")
+        obj = getattr(obj, part)
+    return obj
+
+
+def _instantiate(obj: Any, label: str) -> nn.Module:
+    if isinstance(obj, nn.Module):
+        return obj
+    if not callable(obj):
+        raise ModelLoadError(f"{label} is neither an nn.Module nor a callable that returns one")
+    try:
+        model = obj()
+    except Exception as exc:
+        raise ModelLoadError(f"building {label} failed: {type(exc).__name__}: {exc}") from None
+    if not isinstance(model, nn.Module):
+        raise ModelLoadError(f"{label} returned {type(model).__name__}, not an nn.Module")
+    return model
+
+
+def resolve(model_or_name: Any) -> tuple[str, Any]:
+    """``(display name, source)`` where source is an nn.Module, a registry name, or a callable."""
+    if isinstance(model_or_name, nn.Module):
+        return type(model_or_name).__name__, model_or_name
+    if not isinstance(model_or_name, str):
+        raise UsageError(f"expected an nn.Module, a model name or 'package.module:callable', got {model_or_name!r}")
+    if ":" in model_or_name:
+        if not _IMPORT_PATH.match(model_or_name):
+            raise ModelLoadError(f"malformed import path {model_or_name!r}: expected 'package.module:callable'")
+        return model_or_name, _import_callable(model_or_name)
+    import archstats_models as zoo
+
+    try:
+        return zoo.resolve_name(model_or_name), model_or_name
+    except zoo.UnknownModelError as exc:
+        raise ModelLoadError(str(exc)) from None
+
+
+def default_input_size(name: str) -> tuple[int, ...] | None:
+    import archstats_models as zoo
+
+    try:
+        return tuple(zoo.get_model_info(name).input_size)
+    except zoo.UnknownModelError:
+        return None
+
+
+def _meta_copy(model: nn.Module) -> nn.Module:
+    memo: dict[int, Any] = {}
+    for p in model.parameters():
+        memo[id(p)] = nn.Parameter(torch.empty_like(p, device="meta"), requires_grad=p.requires_grad)
+    for b in model.buffers():
+        memo[id(b)] = torch.empty_like(b, device="meta")
+    return copy.deepcopy(model, memo)
+
+
+def build(source: Any, label: str, device: str, dtype: torch.dtype) -> nn.Module:
+    """A private copy of the model on ``device`` in ``dtype``."""
+    if isinstance(source, str):
+        import archstats_models as zoo
+
+        try:
+            with torch.device(device):
+                model = zoo.get_model(source)
+        except Exception as exc:
+            raise ModelLoadError(f"building {label} failed: {type(exc).__name__}: {exc}") from None
+    elif isinstance(source, nn.Module):
+        try:
+            model = _meta_copy(source) if device == "meta" else copy.deepcopy(source).to(device)
+        except Exception as exc:
+            raise ModelLoadError(f"cannot copy {label} for analysis: {type(exc).__name__}: {exc}") from None
+    else:
+        with torch.device(device):
+            model = _instantiate(source, label)
+        model = build(model, label, device, dtype) if _has_foreign_tensors(model, device) else model
+    if dtype != torch.float32:
+        model = model.to(dtype)
+    return model
+
+
+def _has_foreign_tensors(model: nn.Module, device: str) -> bool:
+    return any(t.device.type != device for t in list(model.parameters()) + list(model.buffers()))

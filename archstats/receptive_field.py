@@ -1,0 +1,186 @@
+"""Receptive fields on the op graph, per spatial axis.
+
+A :class:`Field` describes, for one tensor, which input positions output position ``i`` of
+each spatial axis can see: the interval ``[start + i * jump, start + i * jump + size - 1]`` in
+input coordinates (``start`` is negative where the field reaches into padding). Fields compose
+through sliding windows with the usual recurrences::
+
+    size' = size + (kernel - 1) * dilation * jump
+    jump' = jump * stride
+    start' = start - padding * jump
+
+Merges (residual adds, concatenation) take the union of their inputs' fields and flag the
+result as misaligned when the paths differ in jump or in centre, rather than guessing.
+Global ops make the field cover the whole input. The spatial axes are the trailing axes of the
+model input (two for images), which every conv and pooling op keeps trailing.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil, floor
+from typing import Any, Sequence
+
+from .rules import Rule
+
+OK, GLOBAL, MISALIGNED, FLATTENED, UNKNOWN = "ok", "global", "misaligned", "flattened", "unknown"
+
+
+class Field:
+    __slots__ = ("size", "jump", "start", "status", "note")
+
+    def __init__(self, size: tuple, jump: tuple, start: tuple, status: str = OK, note: str = "") -> None:
+        self.size, self.jump, self.start, self.status, self.note = size, jump, start, status, note
+
+    @classmethod
+    def identity(cls, n: int) -> "Field":
+        return cls((1,) * n, (1,) * n, (0,) * n)
+
+    def with_status(self, status: str, note: str = "") -> "Field":
+        return Field(self.size, self.jump, self.start, status, note or self.note)
+
+    @property
+    def spatial(self) -> bool:
+        """True while the tensor still has its spatial layout and a position-wise field."""
+        return self.status in (OK, MISALIGNED)
+
+    def __repr__(self) -> str:
+        return f"Field(size={self.size}, jump={self.jump}, start={self.start}, status={self.status!r})"
+
+
+GLOBAL_FIELD = Field((), (), (), GLOBAL, "every output sees the whole input")
+
+
+def _per_axis(value: Any, n: int) -> tuple:
+    """The trailing ``n`` entries of an aten int-list argument (ints broadcast)."""
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(value)
+    if len(value) == 1:
+        return value * n
+    return value[-n:]
+
+
+def _window(field: Field, kernel: Any, stride: Any, padding: Any, dilation: Any, n: int) -> Field:
+    k, s, p, d = (_per_axis(v, n) for v in (kernel, stride, padding, dilation))
+    size = tuple(r + (ki - 1) * di * j for r, ki, di, j in zip(field.size, k, d, field.jump))
+    jump = tuple(j * si for j, si in zip(field.jump, s))
+    start = tuple(st - pi * j for st, pi, j in zip(field.start, p, field.jump))
+    return Field(size, jump, start, field.status, field.note)
+
+
+def _adaptive(field: Field, in_shape: Sequence[int], out_shape: Sequence[int], n: int) -> Field:
+    ins, outs = tuple(in_shape[-n:]), tuple(out_shape[-n:])
+    if all(o == 1 for o in outs):
+        return GLOBAL_FIELD
+    if all(i % o == 0 for i, o in zip(ins, outs)):
+        k = tuple(i // o for i, o in zip(ins, outs))
+        return _window(field, k, k, 0, 1, n)
+    # Uneven windows: output i pools [floor(i*In/Out), ceil((i+1)*In/Out)); report the widest.
+    widest = tuple(max(ceil((i + 1) * a / b) - floor(i * a / b) for i in range(b)) for a, b in zip(ins, outs))
+    size = tuple(r + (w - 1) * j for r, w, j in zip(field.size, widest, field.jump))
+    jump = tuple(j * Fraction(a, b) for j, a, b in zip(field.jump, ins, outs))
+    return Field(size, jump, field.start, MISALIGNED, "adaptive pooling with uneven windows")
+
+
+def merge(fields: Sequence[Field]) -> Field:
+    """Union of the fields of tensors combined position by position."""
+    if len(fields) == 1:
+        return fields[0]
+    for status in (GLOBAL, UNKNOWN):
+        for f in fields:
+            if f.status == status:
+                return f
+    first = fields[0]
+    size, jump, start = [], [], []
+    aligned = all(f.status == OK for f in fields)
+    for axis in range(len(first.size)):
+        jumps = {f.jump[axis] for f in fields}
+        centres = {f.start[axis] + Fraction(f.size[axis] - 1, 2) for f in fields}
+        aligned = aligned and len(jumps) == 1 and len(centres) == 1
+        lo = min(f.start[axis] for f in fields)
+        hi = max(f.start[axis] + f.size[axis] for f in fields)
+        size.append(hi - lo)
+        jump.append(max(jumps))
+        start.append(lo)
+    flattened = any(f.status == FLATTENED for f in fields)
+    if flattened:
+        status, note = FLATTENED, first.note
+    elif aligned:
+        status, note = OK, ""
+    else:
+        status, note = MISALIGNED, "merged paths differ in jump or centre; size is their union at position 0"
+    return Field(tuple(size), tuple(jump), tuple(start), status, note)
+
+
+def propagate(
+    rule: Rule | None,
+    op: str,
+    args: tuple,
+    kwargs: dict,
+    inputs: Sequence[tuple[Field, Sequence[int]]],
+    out_shape: Sequence[int] | None,
+    n: int,
+) -> Field | None:
+    """The field of an op's outputs from its tensor inputs' ``(field, shape)`` pairs."""
+    if not inputs:
+        return None
+    if rule is None:
+        return Field((), (), (), UNKNOWN, f"{op} has no rule")
+    kind = rule.rf
+    if kind == "merge" or kind == "pointwise":
+        return merge([f for f, _ in inputs])
+    field, in_shape = inputs[0]
+    if kind == "mix":
+        return GLOBAL_FIELD
+    if not field.spatial:
+        return field
+    if kind == "window":
+        kernel, stride, padding, dilation = rule.window(args, kwargs)
+        return _window(field, kernel, stride, padding, dilation, n)
+    if kind == "adaptive":
+        return _adaptive(field, in_shape, out_shape, n)
+    if kind == "reduce":
+        dims = args[1] if len(args) > 1 else kwargs.get("dim")
+        if dims is None or (isinstance(dims, (list, tuple)) and len(dims) == 0):
+            return GLOBAL_FIELD
+        ndim = len(in_shape)
+        dims = [dims] if isinstance(dims, int) else dims
+        if any(d % ndim >= ndim - n for d in dims):
+            return GLOBAL_FIELD
+        return field
+    if kind == "shape":
+        if out_shape is not None and len(out_shape) >= n + 1 and tuple(out_shape[-n:]) == tuple(in_shape[-n:]):
+            return field
+        return field.with_status(FLATTENED, "spatial layout lost by a reshape")
+    if kind == "pad":
+        pad = list(args[1])
+        start = list(field.start)
+        for axis in range(n):
+            pos = 2 * (n - 1 - axis)
+            if pos < len(pad):
+                start[axis] -= pad[pos] * field.jump[axis]
+        return Field(field.size, field.jump, tuple(start), field.status, field.note)
+    if kind == "slice":
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+        ndim = len(in_shape)
+        axis = dim % ndim - (ndim - n)
+        if axis < 0:
+            return field
+        begin = args[2] if len(args) > 2 else kwargs.get("start")
+        step = args[4] if len(args) > 4 else kwargs.get("step", 1)
+        begin = 0 if begin is None else (begin + in_shape[dim] if begin < 0 else begin)
+        start, jump = list(field.start), list(field.jump)
+        start[axis] += begin * jump[axis]
+        jump[axis] *= step
+        return Field(field.size, tuple(jump), tuple(start), field.status, field.note)
+    if kind == "untracked":
+        return Field((), (), (), UNKNOWN, f"{op}: resampling is not modelled by the receptive-field pass")
+    return None  # "source"
+
+
+def as_number(x: Any) -> float | int:
+    """Fractions (uneven adaptive pooling) become floats; integers stay exact."""
+    if isinstance(x, Fraction):
+        return x.numerator if x.denominator == 1 else float(x)
+    return x

@@ -1,0 +1,155 @@
+"""The model registry: every reference model registers itself here with its provenance."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from torch import nn
+
+__all__ = [
+    "ModelInfo",
+    "Published",
+    "UnknownModelError",
+    "get_model",
+    "get_model_info",
+    "list_models",
+    "register_model",
+    "resolve_name",
+]
+
+BuilderT = TypeVar("BuilderT", bound=Callable[..., nn.Module])
+
+
+@dataclass(frozen=True)
+class Published:
+    """A figure published for a model, kept next to it so measurements can be checked against it."""
+
+    metric: str  # "params" | "macs" | "rf" ...
+    value: float | int
+    source: str  # e.g. "Caffe bvlc_alexnet deploy.prototxt" / "paper Table 1"
+    convention: str  # e.g. "exact count", "MACs called FLOPs", "rounded to 0.1M"
+    exact: bool
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    family: str
+    year: int
+    paper: str
+    arxiv: str | None
+    input_size: tuple[int, int, int]  # (C, H, W) default input
+    num_classes: int
+    notes: str  # how this variant differs from well-known implementations
+    aliases: tuple[str, ...]
+    published: tuple[Published, ...]
+    builder: Callable[..., nn.Module]
+
+
+class UnknownModelError(KeyError):
+    """Raised for a name that is neither a registered model nor an alias."""
+
+    def __init__(self, name: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = list(suggestions)
+
+    def __str__(self) -> str:
+        # KeyError.__str__ would repr() the key; a CLI wants one readable line instead.
+        if self.suggestions:
+            hint = "did you mean: " + ", ".join(self.suggestions) + "?"
+        else:
+            hint = "run `archstats list` to see the models"
+        return f"unknown model {self.name!r}; {hint}"
+
+
+# Keys are lower-cased so that lookups are case-insensitive while ModelInfo keeps the spelling.
+_MODELS: dict[str, ModelInfo] = {}
+_ALIASES: dict[str, str] = {}
+
+
+def _taken(key: str) -> bool:
+    return key in _MODELS or key in _ALIASES
+
+
+def register_model(
+    name: str,
+    *,
+    family: str,
+    year: int,
+    paper: str,
+    arxiv: str | None,
+    input_size: tuple[int, int, int],
+    num_classes: int = 1000,
+    notes: str = "",
+    aliases: tuple[str, ...] = (),
+    published: tuple[Published, ...] = (),
+) -> Callable[[BuilderT], BuilderT]:
+    """Register the decorated builder under ``name`` (and ``aliases``); returns it unchanged."""
+    aliases = tuple(aliases)
+    keys = [name.lower(), *(a.lower() for a in aliases)]
+    # Validate everything before touching the tables, so a refused registration leaves no trace.
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"model {name!r} repeats a name among its aliases: {aliases!r}")
+    for key in keys:
+        if _taken(key):
+            raise ValueError(f"model name or alias {key!r} is already registered")
+
+    def decorator(builder: BuilderT) -> BuilderT:
+        # Re-check: the names may have been taken between decorator creation and application.
+        for key in keys:
+            if _taken(key):
+                raise ValueError(f"model name or alias {key!r} is already registered")
+        _MODELS[keys[0]] = ModelInfo(
+            name=name,
+            family=family,
+            year=year,
+            paper=paper,
+            arxiv=arxiv,
+            input_size=tuple(input_size),
+            num_classes=num_classes,
+            notes=notes,
+            aliases=aliases,
+            published=tuple(published),
+            builder=builder,
+        )
+        for alias in keys[1:]:
+            _ALIASES[alias] = keys[0]
+        return builder
+
+    return decorator
+
+
+def list_models(pattern: str | None = None) -> list[ModelInfo]:
+    """All registered models, optionally filtered by a shell-style pattern on the name."""
+    infos = _MODELS.values()
+    if pattern is not None:
+        pat = pattern.lower()
+        infos = [i for i in infos if fnmatch.fnmatchcase(i.name.lower(), pat)]
+    return sorted(infos, key=lambda i: (i.year, i.name))
+
+
+def resolve_name(name: str) -> str:
+    """Canonical model name for a name or alias, ignoring case."""
+    key = name.lower()
+    if key in _MODELS:
+        return _MODELS[key].name
+    if key in _ALIASES:
+        return _MODELS[_ALIASES[key]].name
+    candidates = [i.name for i in _MODELS.values()] + [a for i in _MODELS.values() for a in i.aliases]
+    by_lower = {c.lower(): c for c in candidates}
+    matches = difflib.get_close_matches(key, list(by_lower), n=3, cutoff=0.5)
+    raise UnknownModelError(name, [by_lower[m] for m in matches])
+
+
+def get_model_info(name: str) -> ModelInfo:
+    return _MODELS[resolve_name(name).lower()]
+
+
+def get_model(name: str, **kwargs: object) -> nn.Module:
+    """Build a fresh model; ``kwargs`` go to its builder (e.g. ``num_classes``)."""
+    return get_model_info(name).builder(**kwargs)
