@@ -249,9 +249,10 @@ rule(
 declare_free(
     "view", "_unsafe_view", "reshape", "_reshape_alias", "t", "transpose", "permute", "expand", "unsqueeze",
     "squeeze", "select", "split", "split_with_sizes", "chunk", "unbind", "as_strided", "alias", "detach",
-    "narrow", "flatten", "unflatten", "lift_fresh", "_to_copy", "clone", "contiguous", "copy_", "repeat",
+    "narrow", "flatten", "unflatten", "lift_fresh",
     family="shape", rf="shape",
 )  # fmt: skip
+declare_free("_to_copy", "clone", "contiguous", "copy_", "repeat", family="data", rf="shape")
 declare_free("slice", family="shape", rf="slice")
 declare_free("cat", "stack", family="data", rf="merge")
 declare_free("constant_pad_nd", family="data", rf="pad")

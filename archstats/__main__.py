@@ -1,0 +1,3 @@
+from archstats.cli import main
+
+main(prog_name="archstats")

@@ -1,0 +1,186 @@
+"""The ``archstats`` command: a thin layer over the library.
+
+Exit codes: 0 success; 1 the analysis failed (the model's forward raised, or ``--strict`` found
+uncounted ops); 2 usage errors (unknown model, malformed size, bad import path).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from typing import Any, Callable
+
+import click
+
+from .errors import ArchstatsError, ModelRunError, UncountedOpsError
+
+FORMATS = ("table", "csv", "json", "md")
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Off a terminal rich would wrap at 80 columns; CI logs and pipes read better wide.
+    width = None if stream.isatty() else 160
+    return Console(stderr=stderr, highlight=False, width=width)
+
+
+def _fail(message: str, code: int) -> None:
+    _console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    sys.exit(code)
+
+
+def _exit_code(exc: ArchstatsError) -> int:
+    return 1 if isinstance(exc, (ModelRunError, UncountedOpsError)) else 2
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """One line on stderr and a meaningful exit code instead of a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ArchstatsError as exc:
+            _fail(str(exc), _exit_code(exc))
+        except Exception as exc:  # a bug in archstats: still one line, with a way to see more
+            if os.environ.get("ARCHSTATS_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set ARCHSTATS_DEBUG=1 for the traceback)", 1)
+
+    return wrapper
+
+
+def _profile_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--input", "input_size", default=None, help="Input size without batch, e.g. 3x224x224 (default: the model's own)."),
+        click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size."),
+        click.option("--convention", type=click.Choice(["full", "paper"]), default="full", show_default=True, help="What FLOPs include (see README)."),
+        click.option("--device", type=click.Choice(["meta", "cpu"]), default="meta", show_default=True, help="meta computes nothing; cpu runs real tensors."),
+        click.option("--dtype", default="float32", show_default=True, help="float32, float16, bfloat16 or float64."),
+        click.option("--training", is_flag=True, help="Training mode (adds the bytes autograd saves for backward)."),
+        click.option("--strict", is_flag=True, help="Fail when any op has no counting rule."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True),
+    ]  # fmt: skip
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _run_profile(name: str, input_size: str | None, batch_size: int, convention: str, device: str, dtype: str, training: bool, strict: bool) -> Any:
+    from .profile import profile
+
+    return profile(
+        name, input_size, batch_size, device, dtype=dtype, training=training, convention=convention, strict=strict
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="archstats")
+def main() -> None:
+    """Exact per-layer params, MACs, FLOPs, activation memory and receptive field of CNNs."""
+
+
+@main.command("list")
+@click.argument("pattern", required=False)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@handle_errors
+def list_command(pattern: str | None, fmt: str) -> None:
+    """Show the registered reference models (optionally matching a glob PATTERN)."""
+    import archstats_models as zoo
+
+    infos = zoo.list_models(pattern)
+    rows = [
+        {
+            "name": i.name,
+            "family": i.family,
+            "year": i.year,
+            "input_size": "x".join(str(d) for d in i.input_size),
+            "aliases": ",".join(i.aliases),
+            "paper": i.paper,
+            "arxiv": i.arxiv or "",
+        }
+        for i in infos
+    ]
+    headers = list(rows[0]) if rows else ["name"]
+    brief = ["name", "family", "year", "input_size", "aliases"]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+    elif fmt == "csv":
+        import pandas as pd
+
+        click.echo(pd.DataFrame(rows, columns=headers).to_csv(index=False, lineterminator="\n"), nl=False)
+    elif fmt == "md":
+        from .render import markdown_table
+
+        click.echo(markdown_table(headers, [[str(r[h]) for h in headers] for r in rows]))
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} registered models", header_style="bold")
+        for h in brief:
+            table.add_column(h)
+        for r in rows:
+            table.add_row(*(str(r[h]) for h in brief))
+        _console().print(table)
+
+
+@main.command("profile")
+@click.argument("name")
+@_profile_options
+@click.option("--depth", type=click.IntRange(min=0), default=0, show_default=True, help="Roll layers up to module paths of N components (0: every layer).")
+@handle_errors
+def profile_command(name: str, input_size: str | None, batch_size: int, convention: str, device: str, dtype: str, training: bool, strict: bool, fmt: str, depth: int) -> None:  # fmt: skip
+    """Per-layer params, MACs, FLOPs, activation memory and receptive field of NAME.
+
+    NAME is a registered model, an alias, or 'package.module:callable'.
+    """
+    from . import render
+
+    p = _run_profile(name, input_size, batch_size, convention, device, dtype, training, strict)
+    if fmt == "csv":
+        click.echo(render.profile_csv(p, depth), nl=False)
+    elif fmt == "json":
+        click.echo(render.profile_json(p, depth))
+    elif fmt == "md":
+        click.echo(render.profile_markdown(p, depth))
+    else:
+        console = _console()
+        console.print(render.profile_rich(p, depth))
+        for line in render.summary_lines(p):
+            console.print(line, soft_wrap=True)
+
+
+@main.command("compare")
+@click.argument("names", nargs=-1, required=True)
+@_profile_options
+@handle_errors
+def compare_command(names: tuple[str, ...], input_size: str | None, batch_size: int, convention: str, device: str, dtype: str, training: bool, strict: bool, fmt: str) -> None:  # fmt: skip
+    """Totals of two or more models side by side, with ratios against the first."""
+    from . import render
+    from .errors import UsageError
+
+    if len(names) < 2:
+        raise UsageError("compare needs at least two models")
+    profiles = [_run_profile(n, input_size, batch_size, convention, device, dtype, training, strict) for n in names]
+    if fmt == "csv":
+        click.echo(render.compare_csv(profiles), nl=False)
+    elif fmt == "json":
+        click.echo(render.compare_json(profiles))
+    elif fmt == "md":
+        click.echo(render.compare_markdown(profiles))
+    else:
+        from . import compare as cmp
+
+        console = _console()
+        console.print(render.compare_rich(profiles))
+        for r in cmp.ratios(profiles):
+            console.print(r.sentence(), soft_wrap=True)
+        console.print(f"convention {convention}: {render.CONVENTIONS[convention]}", soft_wrap=True)
+
+
+if __name__ == "__main__":
+    main()
