@@ -104,7 +104,16 @@ class Profile:
         import pandas as pd
 
         rows = [self._row(r) for r in self.records]
-        return pd.DataFrame(rows, columns=layer_columns(self.n_spatial))
+        columns = layer_columns(self.n_spatial)
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        for i, col in enumerate(columns):
+            values = [row[i] for row in rows if row[i] is not None]
+            if all(isinstance(v, int) for v in values):
+                # a global field has no jump or start: nullable ints keep the others exact
+                frame[col] = frame[col].astype("Int64" if len(values) < len(rows) else "int64")
+            elif not all(isinstance(v, str) for v in values):
+                frame[col] = frame[col].astype("float64")
+        return frame
 
     def _row(self, r: LayerRecord) -> list[Any]:
         n = self.n_spatial
