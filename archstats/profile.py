@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -98,7 +99,7 @@ class Profile:
     def flops_of(self, record: LayerRecord) -> int:
         return 2 * record.macs + (record.extra_flops if self.convention == "full" else 0)
 
-    @property
+    @functools.cached_property
     def layers(self) -> "pd.DataFrame":
         """One row per module call's own work; see :func:`layer_columns` and the README."""
         import pandas as pd
