@@ -136,7 +136,10 @@ def propagate(
     if not field.spatial:
         return field
     if kind == "window":
-        kernel, stride, padding, dilation = rule.window(args, kwargs)
+        window = rule.window(args, kwargs)
+        if window is None:
+            return Field((), (), (), UNKNOWN, f"{op}: transposed convolution is not modelled")
+        kernel, stride, padding, dilation = window
         return _window(field, kernel, stride, padding, dilation, n)
     if kind == "adaptive":
         return _adaptive(field, in_shape, out_shape, n)

@@ -111,7 +111,9 @@ def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) 
 # --- convolution --------------------------------------------------------------------------
 
 
-def _conv_window(args: tuple, kwargs: dict) -> tuple:
+def _conv_window(args: tuple, kwargs: dict) -> tuple | None:
+    if _arg(args, kwargs, 6, "transposed", False):
+        return None  # fractional strides: not modelled, reported as unknown
     weight = args[1]
     return weight[2:], _arg(args, kwargs, 3, "stride"), _arg(args, kwargs, 4, "padding"), _arg(args, kwargs, 5, "dilation")
 
