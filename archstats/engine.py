@@ -303,7 +303,8 @@ class Capture(TorchDispatchMode):
         if isinstance(out, torch.Tensor):
             allocated = self._track(out, field, depth)
         elif isinstance(out, (list, tuple)):
-            for t in out:
+            outputs = out if rule is None or rule.aux_outputs is None or rule.aux_outputs(shape_args, shape_kwargs) else out[:1]
+            for t in outputs:
                 if isinstance(t, torch.Tensor):
                     allocated += self._track(t, field, depth)
         record.activation_bytes += allocated

@@ -127,11 +127,8 @@ def build(source: Any, label: str, device: str, dtype: torch.dtype) -> nn.Module
     else:
         with torch.device(device):
             model = _instantiate(source, label)
-        model = build(model, label, device, dtype) if _has_foreign_tensors(model, device) else model
+        # the callable may hand back an instance it keeps (a module-level model): copy it too
+        return build(model, label, device, dtype)
     if dtype != torch.float32:
         model = model.to(dtype)
     return model
-
-
-def _has_foreign_tensors(model: nn.Module, device: str) -> bool:
-    return any(t.device.type != device for t in list(model.parameters()) + list(model.buffers()))

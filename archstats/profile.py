@@ -287,7 +287,7 @@ def _totals(p: Profile, capture: Capture) -> Totals:
         saved_bytes=sum(r.saved_bytes for r in records) if p.training else None,
         model_bytes_fp32=4 * params,
         rf_size=tuple(final.field.size) if final else (),
-        rf_layer=final.module if final else "",
+        rf_layer=(final.module or "(model)") if final else "",
         depth=out.depth if out else 0,
         n_layers=len(records),
         n_ops=sum(r.n_ops for r in records),

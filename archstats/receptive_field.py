@@ -129,6 +129,9 @@ def propagate(
         return Field((), (), (), UNKNOWN, f"{op} has no rule")
     kind = rule.rf
     if kind == "merge" or kind == "pointwise":
+        if rule.family == "data" and any(tuple(s[-n:]) != tuple(out_shape[-n:]) for _, s in inputs):
+            # concatenated along a spatial axis: positions map to different inputs at offsets
+            return Field((), (), (), UNKNOWN, f"{op} along a spatial axis is not modelled")
         return merge([f for f, _ in inputs])
     field, in_shape = inputs[0]
     if kind == "mix":

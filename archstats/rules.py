@@ -59,12 +59,21 @@ class Rule:
     count: CountFn | None
     rf: str
     window: WindowFn | None = None
+    # False when the op's secondary outputs are not real allocations for these arguments
+    aux_outputs: Callable[[tuple, dict], bool] | None = None
 
 
 _RULES: dict[Any, Rule] = {}
 
 
-def _register(names: Sequence[str], family: str, count: CountFn | None, rf: str, window: WindowFn | None) -> None:
+def _register(
+    names: Sequence[str],
+    family: str,
+    count: CountFn | None,
+    rf: str,
+    window: WindowFn | None,
+    aux_outputs: Callable[[tuple, dict], bool] | None = None,
+) -> None:
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}")
     if rf not in RF_KINDS:
@@ -75,14 +84,20 @@ def _register(names: Sequence[str], family: str, count: CountFn | None, rf: str,
         packet = getattr(torch.ops.aten, name)
         if packet in _RULES:
             raise ValueError(f"aten.{name} already has a counting rule")
-        _RULES[packet] = Rule(f"aten.{name}", family, count, rf, window)
+        _RULES[packet] = Rule(f"aten.{name}", family, count, rf, window, aux_outputs)
 
 
-def rule(*names: str, family: str, rf: str = "pointwise", window: WindowFn | None = None) -> Callable[[CountFn], CountFn]:
+def rule(
+    *names: str,
+    family: str,
+    rf: str = "pointwise",
+    window: WindowFn | None = None,
+    aux_outputs: Callable[[tuple, dict], bool] | None = None,
+) -> Callable[[CountFn], CountFn]:
     """Register ``fn`` as the counting rule of every aten op in ``names`` (duplicates refused)."""
 
     def deco(fn: CountFn) -> CountFn:
-        _register(names, family, fn, rf, window)
+        _register(names, family, fn, rf, window, aux_outputs)
         return fn
 
     return deco
@@ -184,17 +199,20 @@ def per_output_element(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]
     return 0, prod(out)
 
 
-_NORMS = (
-    "native_batch_norm",
-    "_native_batch_norm_legit",
-    "_native_batch_norm_legit_no_training",
-    "_native_batch_norm_legit_functional",
-    "_batch_norm_with_update",
-    "_batch_norm_no_update",
-    "native_layer_norm",
-    "native_group_norm",
-)
-rule(*_NORMS, family="norm")(per_output_element)
+def _batch_norm_training(args: tuple, kwargs: dict) -> bool:
+    # In eval the CPU kernels return empty save_mean/save_invstd (the meta kernels do not), so
+    # the saved statistics are real allocations only when the op normalizes with batch statistics.
+    return bool(_arg(args, kwargs, 5, "training", False))
+
+
+rule("native_batch_norm", "_native_batch_norm_legit", family="norm", aux_outputs=_batch_norm_training)(per_output_element)
+rule(
+    "_native_batch_norm_legit_no_training", "_batch_norm_no_update", family="norm", aux_outputs=lambda a, k: False
+)(per_output_element)
+rule(
+    "_native_batch_norm_legit_functional", "_batch_norm_with_update", "native_layer_norm", "native_group_norm",
+    family="norm",
+)(per_output_element)  # fmt: skip
 
 _ACTIVATIONS = (
     "relu", "relu_", "hardtanh", "hardtanh_", "silu", "silu_", "sigmoid", "sigmoid_", "tanh", "tanh_",
