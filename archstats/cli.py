@@ -118,14 +118,10 @@ def list_command(pattern: str | None, fmt: str) -> None:
 
         click.echo(markdown_table(headers, [[str(r[h]) for h in headers] for r in rows]))
     else:
-        from rich.table import Table
+        from .render import rich_table
 
-        table = Table(title=f"{len(rows)} registered models", header_style="bold")
-        for h in brief:
-            table.add_column(h)
-        for r in rows:
-            table.add_row(*(str(r[h]) for h in brief))
-        _console().print(table)
+        cells = [[str(r[h]) for h in brief] for r in rows]
+        _console().print(rich_table(f"{len(rows)} registered models", brief, cells, left=len(brief)))
 
 
 @main.command("profile")

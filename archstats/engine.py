@@ -202,7 +202,7 @@ class Capture(TorchDispatchMode):
         record = LayerRecord(self.counter, path, type(module).__name__, call, leaf)
         x = _first_tensor(args)
         record.input_shape = tuple(x.shape) if x is not None else None
-        record.params = self._own_params(module)
+        record.params = self.claim_params(module)
         self.stack.append(_Call(record, module))
 
     def _post_hook(self, module: nn.Module, args: tuple, output: Any) -> None:
@@ -222,7 +222,8 @@ class Capture(TorchDispatchMode):
                 record.peak_live_bytes = self.live
             self.records.append(record)
 
-    def _own_params(self, module: nn.Module) -> int:
+    def claim_params(self, module: nn.Module) -> int:
+        """Parameters owned directly by ``module`` not yet counted (shared ones count once)."""
         total = 0
         for p in module.parameters(recurse=False):
             if id(p) not in self.counted_params:

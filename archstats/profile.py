@@ -186,7 +186,7 @@ def _unused_param_records(model: nn.Module, capture: Capture, start: int) -> lis
     """Modules that never ran still own parameters: list them so params sum to the total."""
     records = []
     for name, module in model.named_modules():
-        own = capture._own_params(module)
+        own = capture.claim_params(module)
         if own:
             start += 1
             records.append(LayerRecord(start, name or "(model)", type(module).__name__, -1, False, params=own))

@@ -79,18 +79,24 @@ def summary_lines(p: Profile) -> list[str]:
     return lines
 
 
-def profile_rich(p: Profile, depth: int = 0) -> Any:
+def rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], left: int, total: Sequence[str] | None = None) -> Any:
+    """A rich table: the first ``left`` columns are text, the rest right-aligned numbers."""
     from rich.table import Table
 
-    headers, rows, total = layer_cells(p, depth)
-    table = Table(title=f"{p.name} per layer", show_footer=False, header_style="bold")
+    table = Table(title=title, header_style="bold")
     for i, h in enumerate(headers):
-        table.add_column(h, justify="left" if i < 3 else "right", no_wrap=i == 0)
+        table.add_column(h, justify="left" if i < left else "right", no_wrap=i == 0)
     for cells in rows:
         table.add_row(*cells)
-    table.add_section()
-    table.add_row(*total, style="bold")
+    if total is not None:
+        table.add_section()
+        table.add_row(*total, style="bold")
     return table
+
+
+def profile_rich(p: Profile, depth: int = 0) -> Any:
+    headers, rows, total = layer_cells(p, depth)
+    return rich_table(f"{p.name} per layer", headers, rows, left=3, total=total)
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 3) -> str:
@@ -158,15 +164,8 @@ def compare_cells(profiles: Sequence[Profile]) -> tuple[list[str], list[list[str
 
 
 def compare_rich(profiles: Sequence[Profile]) -> Any:
-    from rich.table import Table
-
     headers, rows = compare_cells(profiles)
-    table = Table(title="comparison", header_style="bold")
-    for i, h in enumerate(headers):
-        table.add_column(h, justify="left" if i == 0 else "right")
-    for cells in rows:
-        table.add_row(*cells)
-    return table
+    return rich_table("comparison", headers, rows, left=1)
 
 
 def compare_markdown(profiles: Sequence[Profile]) -> str:

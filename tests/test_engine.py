@@ -7,7 +7,6 @@ import importlib
 import resource
 import sys
 import textwrap
-import time
 
 import pandas as pd
 import pytest
@@ -341,23 +340,18 @@ def test_saved_bytes_hand_derived() -> None:
     assert p.totals.saved_bytes == x + r == 1344
 
 
-def test_meta_memory_and_time_independent_of_batch() -> None:
-    one = archstats.profile("alexnet")  # warm-up, and the batch-1 reference
-    start = time.perf_counter()
+def test_meta_memory_independent_of_batch() -> None:
+    # Timing targets live in benchmarks/; here only what must hold exactly: nothing is allocated.
     one = archstats.profile("alexnet")
-    t_one = time.perf_counter() - start
     many = archstats.profile("alexnet", batch_size=64)
     for col in ("activation_bytes", "peak_live_bytes", "macs"):
         assert list(many.layers[col]) == [64 * v for v in one.layers[col]], col
     assert many.totals.peak_bytes == 64 * one.totals.peak_bytes
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    start = time.perf_counter()
     huge = archstats.profile("alexnet", batch_size=4096)  # ~72 GB of activations if real
-    t_huge = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert huge.totals.activation_bytes == 4096 * one.totals.activation_bytes
-    assert t_huge < max(2.0, 20 * t_one)
     assert rss_after - rss_before < 512 * 1024  # less than 512 MiB more than before
 
 
