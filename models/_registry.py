@@ -24,15 +24,60 @@ __all__ = [
 BuilderT = TypeVar("BuilderT", bound=Callable[..., nn.Module])
 
 
+_SUFFIXES = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "B": 10**9, "T": 10**12}
+
+
 @dataclass(frozen=True)
 class Published:
-    """A figure published for a model, kept next to it so measurements can be checked against it."""
+    """A figure published for a model, kept next to it so measurements can be checked against it.
 
-    metric: str  # "params" | "macs" | "rf" ...
+    ``exact`` figures are compared for equality; rounded ones within ``tolerance`` (half a unit in
+    the last digit the source prints: use :meth:`quoted`). A figure our model deliberately does not
+    reproduce carries the reason in ``deviation`` and is reported, not compared.
+    """
+
+    metric: str  # "params" | "macs" | "rf" | "depth"
     value: float | int
     source: str  # e.g. "Caffe bvlc_alexnet deploy.prototxt" / "paper Table 1"
     convention: str  # e.g. "exact count", "MACs called FLOPs", "rounded to 0.1M"
     exact: bool
+    tolerance: float = 0.0
+    deviation: str = ""
+    input_size: tuple[int, ...] | None = None  # the input the figure is for, if not the default
+
+    @classmethod
+    def quoted(
+        cls,
+        text: str,
+        *,
+        metric: str,
+        source: str,
+        convention: str,
+        deviation: str = "",
+        input_size: tuple[int, ...] | None = None,
+    ) -> "Published":
+        """A rounded figure as printed, e.g. ``"4.09G"`` or ``"25.6M"``; tolerance is half its last digit."""
+        body = text.strip().replace(",", "")
+        suffix = body[-1].upper() if body[-1].isalpha() else ""
+        number = body[:-1] if suffix else body
+        scale = _SUFFIXES[suffix]
+        decimals = len(number.split(".")[1]) if "." in number else 0
+        return cls(
+            metric=metric,
+            value=float(number) * scale,
+            source=source,
+            convention=f"{convention} (quoted as {text})",
+            exact=False,
+            tolerance=0.5 * 10**-decimals * scale,
+            deviation=deviation,
+            input_size=input_size,
+        )
+
+    def matches(self, measured: float) -> bool:
+        if self.exact:
+            return measured == self.value
+        # a small epsilon absorbs binary rounding of e.g. 0.05e6
+        return abs(measured - self.value) <= self.tolerance * (1 + 1e-9)
 
 
 @dataclass(frozen=True)
