@@ -1,6 +1,26 @@
 """Reference implementations of the classic CNNs (installed as ``archstats_models``)."""
 
-from . import alexnet, squeezenet  # noqa: F401  (imported for their registrations)
+# Imported for their registrations; one module per family.
+from . import (  # noqa: F401
+    alexnet,
+    attention,
+    cifar_resnets,
+    densenet,
+    efficientnet,
+    googlenet,
+    lenet,
+    mobilenet,
+    nasnet,
+    nin,
+    preact_resnet,
+    resnet,
+    resnext,
+    senet,
+    squeezenet,
+    vgg,
+    xception,
+    zfnet,
+)
 from ._registry import (
     ModelInfo,
     Published,
