@@ -122,7 +122,7 @@ class Profile:
         if f is not None and f.status == rf.GLOBAL:
             size, jump, start = self.input_size[1:], (None,) * n, (None,) * n
         elif f is not None and f.size:
-            size, jump, start = f.size, tuple(rf.as_number(j) for j in f.jump), tuple(rf.as_number(s) for s in f.start)
+            size, jump, start = (tuple(rf.as_number(v) for v in t) for t in (f.size, f.jump, f.start))
         else:
             size = jump = start = (None,) * n
         return [

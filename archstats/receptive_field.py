@@ -83,6 +83,42 @@ def _adaptive(field: Field, in_shape: Sequence[int], out_shape: Sequence[int], n
     return Field(size, jump, field.start, MISALIGNED, "adaptive pooling with uneven windows")
 
 
+def _taps(op: str, align_corners: bool, o: int, n_in: int, n_out: int) -> tuple[int, int]:
+    """Lowest and highest input index that output index ``o`` of an upsampling may read.
+
+    The kernels compute source coordinates in floating point, so a coordinate that is exactly
+    an integer can land just below it: the lower tap is taken one lower in that case.
+    """
+    if "nearest" in op:
+        x = (o + Fraction(1, 2)) * n_in / n_out if "exact" in op else Fraction(o * n_in, n_out)
+        return max(ceil(x) - 1, 0), min(floor(x), n_in - 1)
+    if align_corners:
+        c = Fraction(o * (n_in - 1), n_out - 1) if n_out > 1 else Fraction(0)
+    else:  # half-pixel centres, clamped at the border as the kernels do
+        c = max((o + Fraction(1, 2)) * n_in / n_out - Fraction(1, 2), Fraction(0))
+    reach = 2 if "bicubic" in op else 1
+    return max(ceil(c) - reach, 0), min(floor(c) + reach, n_in - 1)
+
+
+def _resample(field: Field, op: str, align: bool, in_shape: Sequence[int], out_shape: Sequence[int], n: int) -> Field:
+    """Upsampling reads a position-dependent set of inputs, so no single (size, jump, start)
+    is exact: report the tightest affine field that contains every output's true field."""
+    size, jump, start = [], [], []
+    for axis in range(n):
+        n_in, n_out = in_shape[len(in_shape) - n + axis], out_shape[len(out_shape) - n + axis]
+        j, r, st = field.jump[axis], field.size[axis], field.start[axis]
+        new_jump = j * Fraction(n_in, n_out)
+        spans = [(o, *_taps(op, align, o, n_in, n_out)) for o in range(n_out)]
+        lo = min(st + a * j - o * new_jump for o, a, _ in spans)
+        hi = max(st + b * j + r - o * new_jump for o, _, b in spans)
+        size.append(hi - lo)
+        jump.append(new_jump)
+        start.append(lo)
+    return Field(
+        tuple(size), tuple(jump), tuple(start), MISALIGNED, f"{op}: fields vary by position; this bounds them all"
+    )
+
+
 def merge(fields: Sequence[Field]) -> Field:
     """Union of the fields of tensors combined position by position."""
     if len(fields) == 1:
@@ -180,8 +216,9 @@ def propagate(
         start[axis] += begin * jump[axis]
         jump[axis] *= step
         return Field(field.size, tuple(jump), tuple(start), field.status, field.note)
-    if kind == "untracked":
-        return Field((), (), (), UNKNOWN, f"{op}: resampling is not modelled by the receptive-field pass")
+    if kind == "resample":
+        align = bool(args[2]) if "bilinear" in op or "bicubic" in op else False
+        return _resample(field, op, align, in_shape, out_shape, n)
     return None  # "source"
 
 

@@ -35,7 +35,7 @@ RF_KINDS = (
     "pad",  # constant padding shifts the start
     "slice",  # slicing a spatial axis shifts the start and scales the jump
     "source",  # creates a tensor from nothing (empty, zeros): no field
-    "untracked",  # resampling that this version does not model: field unknown, said so
+    "resample",  # upsampling: taps per output position from the interpolation mode, bounded
 )
 
 FAMILIES: dict[str, str] = {
@@ -260,7 +260,7 @@ rule(
 rule("mean", "sum", "amax", "amin", "max", "min", family="pool", rf="reduce")(per_output_element)
 rule(
     "upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d", "_upsample_nearest_exact2d",
-    "upsample_bilinear2d", "_upsample_bilinear2d_aa", "upsample_bicubic2d", family="pool", rf="untracked",
+    "upsample_bilinear2d", "_upsample_bilinear2d_aa", "upsample_bicubic2d", family="pool", rf="resample",
 )(per_output_element)  # fmt: skip
 
 
