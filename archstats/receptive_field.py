@@ -24,6 +24,9 @@ from typing import Any, Sequence
 from .rules import Rule
 
 OK, GLOBAL, MISALIGNED, FLATTENED, UNKNOWN = "ok", "global", "misaligned", "flattened", "unknown"
+# A local field that also receives a broadcast global summary (squeeze-and-excitation, attention
+# gates): size/jump/start describe the local path, and the status says every output sees more.
+CONTEXT = "global-context"
 
 
 class Field:
@@ -42,7 +45,7 @@ class Field:
     @property
     def spatial(self) -> bool:
         """True while the tensor still has its spatial layout and a position-wise field."""
-        return self.status in (OK, MISALIGNED)
+        return self.status in (OK, MISALIGNED, CONTEXT)
 
     def __repr__(self) -> str:
         return f"Field(size={self.size}, jump={self.jump}, start={self.start}, status={self.status!r})"
@@ -123,13 +126,24 @@ def merge(fields: Sequence[Field]) -> Field:
     """Union of the fields of tensors combined position by position."""
     if len(fields) == 1:
         return fields[0]
-    for status in (GLOBAL, UNKNOWN):
-        for f in fields:
-            if f.status == status:
-                return f
+    for f in fields:
+        if f.status == UNKNOWN:
+            return f
+    local = [f for f in fields if f.status != GLOBAL]
+    if not local:
+        return fields[0]
+    if len(local) < len(fields) and all(f.spatial for f in local):
+        merged = merge(local)
+        status = MISALIGNED if merged.status == MISALIGNED else CONTEXT
+        note = merged.note if status == MISALIGNED else "local field plus a global summary broadcast into it"
+        return Field(merged.size, merged.jump, merged.start, status, note)
+    if len(local) < len(fields):
+        return GLOBAL_FIELD  # a flattened tensor merged with a global one
+    fields = local
     first = fields[0]
     size, jump, start = [], [], []
-    aligned = all(f.status == OK for f in fields)
+    aligned = all(f.status in (OK, CONTEXT) for f in fields)
+    context = any(f.status == CONTEXT for f in fields)
     for axis in range(len(first.size)):
         jumps = {f.jump[axis] for f in fields}
         centres = {f.start[axis] + Fraction(f.size[axis] - 1, 2) for f in fields}
@@ -143,7 +157,7 @@ def merge(fields: Sequence[Field]) -> Field:
     if flattened:
         status, note = FLATTENED, first.note
     elif aligned:
-        status, note = OK, ""
+        status, note = (CONTEXT, "local field plus a global summary broadcast into it") if context else (OK, "")
     else:
         status, note = MISALIGNED, "merged paths differ in jump or centre; size is their union at position 0"
     return Field(tuple(size), tuple(jump), tuple(start), status, note)

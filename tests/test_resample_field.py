@@ -45,3 +45,26 @@ def test_upsampled_field_contains_measured_support(mode: str, align: bool | None
         assert lo - eps <= cols[0] and cols[-1] <= hi + eps, f"{mode} x{scale} column {o}: {cols} not in [{lo}, {hi}]"
     # the jump is the input stride divided by the upsampling factor: 2 / scale
     assert row["rf_jump_w"] == pytest.approx(2 / scale)
+
+
+class _SqueezeExcite(nn.Module):
+    """conv3x3 -> x * sigmoid(fc(mean(x))): the gate is global, the path is local."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(2, 4, 3, padding=1)
+        self.fc = nn.Conv2d(4, 4, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        return y * torch.sigmoid(self.fc(y.mean((2, 3), keepdim=True)))
+
+
+def test_broadcast_global_gate_keeps_the_local_field() -> None:
+    p = archstats.profile(_SqueezeExcite(), (2, 9, 9))
+    model = p.layers.set_index("module").loc["(model)"]
+    # one 3x3 conv, stride 1, padding 1: size 3, jump 1, start -1
+    assert (model["rf_size_h"], model["rf_jump_h"], model["rf_start_h"]) == (3, 1, -1)
+    assert model["rf_status"] == "global-context"
+    assert p.layers.set_index("module").loc["fc", "rf_status"] == "global"
+    assert p.totals.rf_size == (3, 3)
