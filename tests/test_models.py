@@ -39,7 +39,8 @@ def test_list_models_sorted_by_year_then_name() -> None:
 
 
 def test_list_models_pattern() -> None:
-    assert [i.name for i in list_models("squeezenet*")] == ["squeezenet1_0", "squeezenet1_1"]
+    assert [i.name for i in list_models("squeezenet1_?")] == ["squeezenet1_0", "squeezenet1_1"]
+    assert {"squeezenet1_0", "squeezenet1_1"} <= {i.name for i in list_models("squeezenet*")}
     assert [i.name for i in list_models("alex*")] == ["alexnet", "alexnet_single"]
     assert list_models("no_such_*") == []
 
