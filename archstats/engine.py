@@ -22,7 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 from torch.nn.modules import module as module_hooks
-from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._python_dispatch import TorchDispatchMode, _disable_current_modes
 from torch.utils.weak import WeakIdKeyDictionary
 
 from . import receptive_field as rf
@@ -177,11 +177,27 @@ class Capture(TorchDispatchMode):
             self.live -= entry[0]
 
     def pack_saved(self, t: torch.Tensor) -> torch.Tensor:
+        """Record a tensor autograd saves for backward; return a detached alias to be stored.
+
+        Storing ``t`` itself would tie an op's saved output to its own ``grad_fn``: a reference
+        cycle through C++ that Python's collector cannot break, which would keep every saved
+        activation (and the model) alive after the analysis. The alias keeps the storage alive
+        exactly as long as the graph does, and the lifetime tracking follows it.
+        """
         key = _key(t)
-        if key not in self.param_keys and key not in self.saved_keys and self.stack:
+        if key in self.param_keys:
+            return t
+        if key not in self.saved_keys and self.stack:
             self.saved_keys.add(key)
             self.stack[-1].record.saved_bytes += t.untyped_storage().nbytes()
-        return t
+        with _disable_current_modes():
+            alias = t.detach()
+        entry = self.storages.get(key)
+        if entry is not None:
+            entry[1] += 1
+            ref = weakref.ref(alias, self._dead)
+            self._refs[id(ref)] = (ref, key)
+        return alias
 
     # --- module calls ---------------------------------------------------------------------------
 
