@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import torch
 from torch import nn
@@ -182,6 +184,20 @@ def _shape_str(shape: Sequence[int] | None) -> str:
     return "x".join(str(d) for d in shape) if shape is not None else ""
 
 
+@contextlib.contextmanager
+def _seeded_generators(seed: int = 0) -> Iterator[None]:
+    """Weight initialisation and stochastic models (stochastic depth, drop-path) draw from the global
+    generators: seed them for a reproducible analysis, and hand the caller's states back untouched."""
+    py_state, torch_state = random.getstate(), torch.get_rng_state()
+    random.seed(seed)
+    torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        torch.set_rng_state(torch_state)
+
+
 def _unused_param_records(model: nn.Module, capture: Capture, start: int) -> list[LayerRecord]:
     """Modules that never ran still own parameters: list them so params sum to the total."""
     records = []
@@ -227,22 +243,22 @@ def profile(
         input_size = (default_input_size(name) if isinstance(source, str) else None) or (3, 224, 224)
     size = check_input_size(input_size)
 
-    model = build(source, name, device, torch_dtype)
-    model.train(training)
-    capture = Capture(model, len(size) - 1, track_saved=training)
-    gen = torch.Generator().manual_seed(0) if device == "cpu" else None
-    x = torch.randn((batch_size, *size), dtype=torch_dtype, device=device, generator=gen)
-    capture.track_input(x)
-    try:
-        grad = torch.enable_grad() if training else torch.no_grad()
-        saved = torch.autograd.graph.saved_tensors_hooks(capture.pack_saved, lambda t: t)
-        with grad, saved, capture:
-            y = model(x)
-        del y
-    except Exception as exc:
-        raise ModelRunError(_failure_message(name, capture, exc)) from None
-    finally:
-        del x
+    with _seeded_generators():
+        model = build(source, name, device, torch_dtype)
+        model.train(training)
+        capture = Capture(model, len(size) - 1, track_saved=training)
+        x = torch.randn((batch_size, *size), dtype=torch_dtype, device=device)
+        capture.track_input(x)
+        try:
+            grad = torch.enable_grad() if training else torch.no_grad()
+            saved = torch.autograd.graph.saved_tensors_hooks(capture.pack_saved, lambda t: t)
+            with grad, saved, capture:
+                y = model(x)
+            del y
+        except Exception as exc:
+            raise ModelRunError(_failure_message(name, capture, exc)) from None
+        finally:
+            del x
     records = sorted(capture.records, key=lambda r: r.order)
     records += _unused_param_records(model, capture, capture.counter)
     capture.close()

@@ -453,3 +453,20 @@ def test_forward_failure_names_layer_and_op(device: str) -> None:
     msg = str(info.value)
     assert "block.2" in msg
     assert "aten.addmm" in msg
+
+
+def test_random_state_restored_and_stochastic_models_reproducible() -> None:
+    import random
+
+    random.seed(1234)
+    torch.manual_seed(1234)
+    expected_py, expected_torch = random.random(), torch.rand(1)
+    random.seed(1234)
+    torch.manual_seed(1234)
+    first = archstats.profile("resnet110_sd", training=True)
+    second = archstats.profile("resnet110_sd", training=True, device="cpu")
+    # the caller's generators continue exactly where they were
+    assert random.random() == expected_py
+    assert torch.equal(torch.rand(1), expected_torch)
+    # stochastic depth drops the same blocks on every analysis, on meta and on cpu
+    pd.testing.assert_frame_equal(first.layers, second.layers)
