@@ -178,5 +178,54 @@ def compare_command(names: tuple[str, ...], input_size: str | None, batch_size: 
         console.print(f"convention {convention}: {render.CONVENTIONS[convention]}", soft_wrap=True)
 
 
+@main.command("claims")
+@click.argument("ids", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), default=None, help="Write to FILE instead of stdout.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["fails", "never"]), default="never", show_default=True, help="Exit 1 when any claim fails.")
+@handle_errors
+def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str) -> None:
+    """Check the lecture notes' claims by measurement (all, or the claims IDS in detail).
+
+    Exit codes: 0 every check ran, whatever the verdicts; 1 with --fail-on fails when a claim fails;
+    2 on usage errors or when a check crashed.
+    """
+    from .claims import run, select
+    from .claims import report
+
+    results = run(select(list(ids)))
+    if fmt == "json":
+        text = report.to_json(results)
+    elif fmt == "md":
+        text = report.to_markdown(results)
+    elif fmt == "csv":
+        import pandas as pd
+
+        text = pd.DataFrame(report.as_dicts(results)).drop(columns=["measurements"]).to_csv(index=False, lineterminator="\n")
+    else:
+        text = None
+    if text is not None:
+        if out:
+            with open(out, "w", encoding="utf-8") as fh:
+                fh.write(text if text.endswith("\n") else text + "\n")
+        else:
+            click.echo(text, nl=not text.endswith("\n"))
+    else:
+        console = _console()
+        if ids:
+            for r in results:
+                for line in report.detail_lines(r):
+                    console.print(line, soft_wrap=True, markup=False)
+                console.print()
+        else:
+            console.print(report.table_rich(results))
+        console.print(report.counts_line(results), soft_wrap=True)
+    crashed = [r for r in results if r.outcome is None]
+    if crashed:
+        _fail(f"{len(crashed)} check(s) crashed: " + "; ".join(f"{r.claim.id}: {r.error}" for r in crashed), 2)
+    if fail_on == "fails" and any(r.outcome.verdict == "fails" for r in results):
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,1 @@
+"""Claims of the notes: placeholder, being implemented."""
