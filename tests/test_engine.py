@@ -298,9 +298,9 @@ def test_peak_residual_identity_stays_alive(device: str) -> None:
     b = 8 * 64 * 4  # 2048
     c = 8 * 64 * 4  # the sum, 2048
     # stem: x + s = 2304; c1: + a = 2560; c2: + b = 4608, a dies -> 4352; add: + c = 6400
-    assert _row(p, "stem")["peak_live_bytes"] == 2304
-    assert _row(p, "c1")["peak_live_bytes"] == 2560
-    assert _row(p, "c2")["peak_live_bytes"] == 4608
+    assert _row(p, "stem")["peak_live_bytes"] == x + s == 2304
+    assert _row(p, "c1")["peak_live_bytes"] == x + s + a == 2560
+    assert _row(p, "c2")["peak_live_bytes"] == x + s + a + b == 4608
     assert _row(p, "(model)")["peak_live_bytes"] == x + s + b + c == 6400
     assert _row(p, "(model)")["activation_bytes"] == c
     assert p.totals.peak_bytes == 6400

@@ -49,9 +49,14 @@ HEADERS = ["id", "claim", "expected", "measured", "diff", "verdict"]
 def table_rich(results: Sequence[ClaimResult]) -> Any:
     from rich.table import Table
 
-    table = Table(title=f"{len(results)} claims of the notes, checked by measurement", header_style="bold", show_lines=False)
+    table = Table(title=f"{len(results)} claims of the notes, checked by measurement", header_style="bold", expand=True)
     for h in HEADERS:
-        table.add_column(h, overflow="fold", justify="right" if h in ("expected", "measured", "diff") else "left")
+        if h == "claim":
+            table.add_column(h, ratio=3, overflow="fold")  # the statement takes most of the width
+        elif h in ("expected", "measured"):
+            table.add_column(h, ratio=1, overflow="fold", justify="right")  # some figures are layouts
+        else:
+            table.add_column(h, no_wrap=True, justify="right" if h == "diff" else "left")
     for r in results:
         cells = summary_cells(r)
         colour = COLOURS[verdict_of(r)]
