@@ -117,11 +117,10 @@ class Failure:
 class Capture(TorchDispatchMode):
     """Runs inside ``with``: records ops, module calls, storages and fields."""
 
-    def __init__(self, model: nn.Module, n_spatial: int, track_saved: bool) -> None:
+    def __init__(self, model: nn.Module, n_spatial: int) -> None:
         super().__init__()
         self.model = model
         self.n_spatial = n_spatial
-        self.track_saved = track_saved
         self.names = {}
         for name, m in model.named_modules(remove_duplicate=False):
             self.names.setdefault(id(m), name)

@@ -246,7 +246,7 @@ def profile(
     with _seeded_generators():
         model = build(source, name, device, torch_dtype)
         model.train(training)
-        capture = Capture(model, len(size) - 1, track_saved=training)
+        capture = Capture(model, len(size) - 1)
         x = torch.randn((batch_size, *size), dtype=torch_dtype, device=device)
         capture.track_input(x)
         try:
