@@ -227,5 +227,117 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
         sys.exit(1)
 
 
+@main.command("report")
+@click.argument("names", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True, help="Markdown with PNG plots beside it, or one self-contained HTML file.")
+@click.option("--out", "out", type=click.Path(file_okay=False), default="reports", show_default=True, help="Directory to write into (nothing is written outside it).")
+@click.option("--all", "all_models", is_flag=True, help="The gallery: index, a page per model, claims and the notes' comparisons.")
+@handle_errors
+def report_command(names: tuple[str, ...], fmt: str, out: str, all_models: bool) -> None:
+    """Write a report: one model's page, or the comparison of several (or --all: the gallery).
+
+    Markdown pages reference PNG plots in OUT/img/; HTML pages embed them and need no network.
+    """
+    from . import report
+    from .errors import UsageError
+
+    if all_models and names:
+        raise UsageError("--all writes the whole gallery: give no model names with it")
+    if not all_models and not names:
+        raise UsageError("name one or more models, or use --all")
+    if not all_models:
+        paths = report.write_report(list(names), out, fmt)
+    elif sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_console(stderr=True), transient=True) as bar:  # fmt: skip
+            task = bar.add_task("gallery", total=None)
+
+            def on_step(label: str, done: int, total: int) -> None:
+                bar.update(task, description=label, completed=done, total=total)
+
+            paths = report.write_gallery(out, fmt, on_step=on_step)
+    else:
+        paths = report.write_gallery(out, fmt)
+    pages = [p for p in paths if p.suffix in (".md", ".html")]
+    click.echo(f"wrote {len(paths)} file(s) to {out}: " + ", ".join(p.name for p in pages[:5]) + (", ..." if len(pages) > 5 else ""))
+
+
+@main.command("sweep")
+@click.argument("name")
+@click.option("--input", "inputs", default=None, metavar="LIST", help="Square input resolutions, e.g. 128,160,224 or 96..128.")
+@click.option("--batch", "batches", default=None, metavar="LIST", help="Batch sizes, e.g. 1,8,32.")
+@click.option("--param", "param", default=None, metavar="NAME=LIST", help="alpha=0.25,0.5,1.0 (MobileNet width), phi=0..7 (EfficientNet), cardinality=1,2,4,8,32 (ResNeXt-50), or any builder keyword.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--plot", "plot", type=click.Path(dir_okay=False), default=None, metavar="FILE", help="Also write the sweep figure (.png or .svg).")
+@handle_errors
+def sweep_command(name: str, inputs: str | None, batches: str | None, param: str | None, fmt: str, plot: str | None) -> None:  # fmt: skip
+    """Cost of NAME (a registered model) as one knob turns: resolution, batch or a parameter."""
+    from .errors import UsageError
+    from .sweep import parse_values, sweep
+    from .units import human
+
+    given = [o for o, v in (("--input", inputs), ("--batch", batches), ("--param", param)) if v is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of --input LIST, --batch LIST or --param NAME=LIST")
+    if plot is not None and not plot.lower().endswith((".png", ".svg")):
+        raise UsageError(f"--plot takes a .png or .svg file name, got {plot!r}")
+    kwargs: dict[str, Any] = {}
+    if inputs is not None:
+        kwargs["inputs"] = parse_values(inputs)
+    elif batches is not None:
+        kwargs["batches"] = parse_values(batches)
+    else:
+        assert param is not None
+        pname, sep, text = param.partition("=")
+        if not sep or not pname.strip().isidentifier():
+            raise UsageError(f"malformed --param {param!r}: expected NAME=LIST, e.g. alpha=0.25,0.5,1.0")
+        kwargs["param"] = (pname.strip(), parse_values(text))
+
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(console=_console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"sweeping {name}", total=None)
+            result = sweep(name, on_step=lambda done, total: bar.update(task, completed=done, total=total), **kwargs)
+    else:
+        result = sweep(name, **kwargs)
+
+    keys = ["value", "model", "input", "batch", "params", "macs", "flops", "peak_bytes", "activation_bytes"]
+    if fmt == "json":
+        click.echo(json.dumps({"model": result.model, "parameter": result.parameter, "rows": [{k: r[k] for k in keys} for r in result.rows]}, indent=2))
+    elif fmt == "csv":
+        frame = result.frame()[keys]
+        frame.insert(0, "parameter", result.parameter)
+        click.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        varied_model = len({r["model"] for r in result.rows}) > 1 and result.parameter in ("phi", "cardinality")
+        show_batch = result.parameter != "batch"  # a batch sweep's value already is the batch
+        first = {"input": "resolution"}.get(result.parameter, result.parameter)
+        headers = [first] + (["model"] if varied_model else []) + ["input"] + (["batch"] if show_batch else [])
+        headers += ["params", "MACs", "FLOPs", "peak mem", "total mem"]
+        cells = [
+            [str(r["value"])] + ([r["model"]] if varied_model else []) + [r["input"]] + ([str(r["batch"])] if show_batch else []) + [
+                human(r["params"]), human(r["macs"], "macs"), human(r["flops"], "flops"),
+                human(r["peak_bytes"], "bytes"), human(r["activation_bytes"], "bytes"),
+            ]
+            for r in result.rows
+        ]  # fmt: skip
+        left = 2 if varied_model else 0
+        if fmt == "md":
+            from .render import markdown_table
+
+            click.echo(markdown_table(headers, cells, left=left))
+        else:
+            from .render import rich_table
+
+            _console().print(rich_table(f"{result.model}: sweep of {result.parameter}", headers, cells, left=left))
+    if plot is not None:
+        from . import plots
+
+        path = plots.save(plots.sweep_figure(result), plot)
+        click.echo(f"wrote {path}", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -33,3 +33,41 @@ def test_claims_report_covers_every_claim_in_note_order() -> None:
     assert positions == sorted(positions)
     for claim in catalog():
         assert f"\n### {claim.id}\n" in text, claim.id
+
+
+def _gallery_pages() -> dict[str, str]:
+    """Every Markdown page of the gallery as the code writes it now (images are only referenced)."""
+    import archstats
+    import archstats_models as zoo
+    from archstats import report
+
+    infos = zoo.list_models()
+    profiles = {i.name: archstats.profile(i.name) for i in infos}
+    pages: dict[str, str] = {}
+    links: dict[str, str] = {}
+    for name, p in profiles.items():
+        stem = report.page_stem(name)
+        images = [(f"{p.name}: {caption}", f"img/{stem}-{suffix}.png") for suffix, caption, _ in report.PROFILE_PLOTS]
+        pages[f"{stem}.md"] = report.profile_page_markdown(p, images)
+        links[name] = f"{stem}.md"
+    extra = {"The notes' claims, checked by measurement": "claims.md"}
+    for stem, names in report.COMPARISONS:
+        group = [profiles[n] for n in names]
+        images = [("Comparison: " + ", ".join(p.name for p in group), f"img/{stem}-compare.png")]
+        pages[f"{stem}.md"] = report.compare_page_markdown(group, images, " vs ".join(p.name for p in group))
+        extra["Comparison: " + " vs ".join(names)] = f"{stem}.md"
+    index_images = [("The zoo: MACs against parameters", "img/index-zoo.png")]
+    pages["index.md"] = report.index_page_markdown(list(profiles.values()), index_images, links, extra)
+    return pages
+
+
+def test_committed_gallery_markdown_is_current() -> None:
+    """The committed tables (one page per model, comparisons, index) hold today's numbers."""
+    expected = _gallery_pages()
+    committed = {p.name: p.read_text(encoding="utf-8") for p in REPORTS.glob("*.md") if p.name != "claims.md"}
+    assert set(committed) == set(expected), "pages added or missing: regenerate with `archstats report --all --out reports/`"
+    stale = sorted(name for name, text in expected.items() if committed[name] != text)
+    assert not stale, f"stale pages (regenerate with `archstats report --all --out reports/`): {stale[:5]}"
+    for name, text in expected.items():
+        for ref in (line.split("](", 1)[1].rstrip(")") for line in text.splitlines() if line.startswith("![")):
+            assert (REPORTS / ref).is_file(), f"{name} references a missing image {ref}"

@@ -142,6 +142,12 @@ def to_json(results: Sequence[ClaimResult]) -> str:
     return json.dumps(as_dicts(results), indent=2, ensure_ascii=False)
 
 
+def by_section(results: Sequence[ClaimResult]) -> list[tuple[str, list[ClaimResult]]]:
+    """Results grouped by the notes' sections, in the notes' order; empty sections left out."""
+    groups = [(s, [r for r in results if r.claim.section == s]) for s in SECTIONS]
+    return [(s, rs) for s, rs in groups if rs]
+
+
 def to_markdown(results: Sequence[ClaimResult], *, title: str = "The notes' claims, checked by measurement") -> str:
     from ..render import markdown_table
 
@@ -154,10 +160,7 @@ def to_markdown(results: Sequence[ClaimResult], *, title: str = "The notes' clai
         "",
         f"**{counts_line(results)}.**",
     ]
-    for section in SECTIONS:
-        in_section = [r for r in results if r.claim.section == section]
-        if not in_section:
-            continue
+    for section, in_section in by_section(results):
         parts += ["", f"## {section}", ""]
         rows = [summary_cells(r) for r in in_section]
         for row in rows:

@@ -1,0 +1,497 @@
+"""Reports on disk: one model's page, a comparison page, and the gallery of the whole zoo.
+
+Pages come in two formats. Markdown pages (``DIR/<name>.md``) reference PNG plots written beside
+them (``DIR/img/<name>-<plot>.png``). HTML pages (``DIR/<name>.html``) are single self-contained
+files: plots embedded as base64 data URIs, inline CSS, no network access, readable without
+JavaScript (a small inline script only makes tables sortable).
+
+Table content comes from :mod:`archstats.render` (``layer_cells``, ``summary_lines``,
+``compare_cells``), so a page holds exactly the numbers the API gives, formatted by the one
+formatter :func:`archstats.units.human`. Every text reaching HTML goes through ``html.escape``.
+Nothing is written outside the output directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from . import compare as cmp
+from . import render
+from .errors import UsageError
+from .profile import CONVENTIONS, Profile
+from .units import human
+
+FORMATS = ("md", "html")
+
+# The famous pairs of the notes: (page name, models)
+COMPARISONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("alexnet-vs-squeezenet", ("alexnet", "squeezenet1_0")),
+    ("vgg16-vs-googlenet-vs-resnet50", ("vgg16", "googlenet", "resnet50")),
+    ("mobilenet-vs-conv", ("mobilenet_v1", "mobilenet_v1_conv")),
+)
+
+# (file suffix, caption, plots function name) for a single model's page
+PROFILE_PLOTS: tuple[tuple[str, str, str], ...] = (
+    ("layers", "Per-layer profile", "layer_profile_figure"),
+    ("rf", "Receptive field growth", "receptive_field_figure"),
+    ("families", "MACs by op family", "macs_by_family_figure"),
+)
+
+Image = tuple[str, str]  # (caption, src): a relative path for Markdown, a data URI for HTML
+Step = Callable[[str, int, int], None]  # (what was done, steps done, steps in all)
+
+
+def page_stem(name: str) -> str:
+    """A file name for a model or page name: import paths and odd characters become ``_``."""
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._")
+    return stem or "model"
+
+
+# --- images -------------------------------------------------------------------------------------
+
+
+def _mime(path: Path) -> str:
+    return "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+
+
+def data_uri(path: Path) -> str:
+    return f"data:{_mime(path)};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+class _ImageWriter:
+    """Saves figures: beside a Markdown page (``img/``), or into data URIs for an HTML page.
+
+    For HTML the figure passes through a scratch directory inside ``out_dir`` that is removed
+    afterwards, so nothing is written outside the output directory.
+    """
+
+    def __init__(self, out_dir: Path, fmt: str) -> None:
+        self.out_dir = out_dir
+        self.fmt = fmt
+        self.written: list[Path] = []
+
+    def save(self, fig: Any, stem: str, caption: str) -> Image:
+        from . import plots
+
+        if self.fmt == "md":
+            img_dir = self.out_dir / "img"
+            img_dir.mkdir(parents=True, exist_ok=True)
+            path = Path(plots.save(fig, img_dir / f"{stem}.png"))
+            self.written.append(path)
+            return caption, path.relative_to(self.out_dir).as_posix()
+        scratch = Path(tempfile.mkdtemp(prefix=".archstats-img-", dir=self.out_dir))
+        try:
+            path = Path(plots.save(fig, scratch / f"{stem}.png"))
+            return caption, data_uri(path)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def profile_images(p: Profile, writer: _ImageWriter, stem: str) -> list[Image]:
+    from . import plots
+
+    return [writer.save(getattr(plots, fn)(p), f"{stem}-{suffix}", f"{p.name}: {caption}") for suffix, caption, fn in PROFILE_PLOTS]
+
+
+def compare_images(profiles: Sequence[Profile], writer: _ImageWriter, stem: str) -> list[Image]:
+    from . import plots
+
+    return [writer.save(plots.compare_figure(profiles), f"{stem}-compare", "Comparison: " + ", ".join(p.name for p in profiles))]
+
+
+def index_images(profiles: Sequence[Profile], families: Mapping[str, str], writer: _ImageWriter) -> list[Image]:
+    from . import plots
+
+    return [writer.save(plots.zoo_scatter_figure(profiles, families), "index-zoo", "The zoo: MACs against parameters")]
+
+
+# --- Markdown pages ------------------------------------------------------------------------------
+
+
+def _md_images(images: Sequence[Image]) -> str:
+    return "\n\n".join(f"![{caption}]({src})" for caption, src in images)
+
+
+def profile_page_markdown(p: Profile, images: Sequence[Image] = ()) -> str:
+    """Summary (totals, conventions, input, status), plots, and the per-layer table."""
+    parts = [f"# archstats report: {p.name}", ""]
+    if images:
+        parts += [_md_images(images), ""]
+    # render.profile_markdown: "## name", the summary lines as bullets, the table with its totals row
+    parts.append(render.profile_markdown(p))
+    return "\n".join(parts)
+
+
+def compare_page_markdown(profiles: Sequence[Profile], images: Sequence[Image] = (), title: str | None = None) -> str:
+    title = title or " vs ".join(p.name for p in profiles)
+    parts = [f"# {title}", "", render.compare_markdown(profiles)]
+    if images:
+        parts += [_md_images(images), ""]
+    return "\n".join(parts)
+
+
+def _zoo_info(name: str) -> Any:
+    import archstats_models as zoo
+
+    try:
+        return zoo.get_model_info(name)
+    except zoo.UnknownModelError:
+        return None
+
+
+INDEX_HEADERS = ["Model", "Family", "Year", "Input", "Params", "MACs", "Peak act. mem", "Status"]
+
+
+def index_cells(profiles: Sequence[Profile]) -> list[list[str]]:
+    """One row per model: name, family, year, input, params, MACs, peak memory, status."""
+    rows = []
+    for p in profiles:
+        info = _zoo_info(p.name)
+        r = cmp.row(p)
+        rows.append([
+            p.name, info.family if info else "-", str(info.year) if info else "-", r["input"],
+            human(r["params"], "count"), human(r["macs"], "macs"), human(r["peak_bytes"], "bytes"), r["status"],
+        ])  # fmt: skip
+    return rows
+
+
+def _links(links: Mapping[str, str]) -> list[tuple[str, str]]:
+    return list(links.items())
+
+
+def index_page_markdown(
+    profiles: Sequence[Profile],
+    images: Sequence[Image] = (),
+    pages: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> str:
+    """The zoo table (linking each model to ``pages[name]``), the scatter plot, links in ``extra``."""
+    pages = pages or {}
+    conv = profiles[0].convention if profiles else "full"
+    parts = [
+        "# archstats gallery",
+        "",
+        f"{len(profiles)} reference models, each profiled at its own default input size (batch 1, eval mode, "
+        f"float32). Convention {conv}: {CONVENTIONS[conv]}.",
+        "",
+    ]
+    if extra:
+        parts += [f"- [{label}]({href})" for label, href in _links(extra)] + [""]
+    if images:
+        parts += [_md_images(images), ""]
+    rows = index_cells(profiles)
+    for row in rows:
+        if row[0] in pages:
+            row[0] = f"[{row[0]}]({pages[row[0]]})"
+    parts += [render.markdown_table(INDEX_HEADERS, rows, left=4), ""]
+    return "\n".join(parts)
+
+
+# --- HTML pages ----------------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1200px;
+       padding: 0 1rem; color: #1d1d1f; background: #fff; line-height: 1.45; }
+h1 { font-size: 1.7rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-size: 1.05rem; }
+table { border-collapse: collapse; margin: 1rem 0; font-size: 0.85rem; }
+th, td { border: 1px solid #d0d0d5; padding: 0.25rem 0.5rem; vertical-align: top; }
+th { background: #f0f0f4; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody tr:nth-child(even) { background: #fafafc; }
+tfoot td { font-weight: bold; background: #f0f0f4; }
+table.sortable th { cursor: pointer; }
+table.sortable th[aria-sort="ascending"]::after { content: " \\25B2"; }
+table.sortable th[aria-sort="descending"]::after { content: " \\25BC"; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #e5e5ea; }
+figcaption { font-size: 0.85rem; color: #555; }
+code { background: #f3f3f6; padding: 0 0.2rem; }
+.verdict-holds { color: #137333; } .verdict-approx { color: #a15c00; } .verdict-fails { color: #c5221f; }
+.verdict-not-checkable { color: #0b6e99; } .verdict-error { color: #8e24aa; }
+"""
+
+# Sorting only: the page is complete without it. Human units (1.25M, 58.2 MiB, 0.72 GMACs) sort by value.
+_SORT_JS = """
+(function () {
+  var scale = {"": 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, KiB: 1024, MiB: 1048576, GiB: 1073741824, TiB: 1099511627776};
+  function key(text) {
+    var t = text.trim().replace(/,/g, "");
+    var m = /^(-?\\d+(?:\\.\\d+)?)\\s*(KiB|MiB|GiB|TiB|[KMGT])?(?:\\s*(?:MACs|FLOPs|B|x))?$/.exec(t);
+    return m ? parseFloat(m[1]) * scale[m[2] || ""] : null;
+  }
+  function sortBy(table, col, th) {
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    rows.sort(function (a, b) {
+      var x = a.cells[col] ? a.cells[col].textContent : "", y = b.cells[col] ? b.cells[col].textContent : "";
+      var kx = key(x), ky = key(y), c;
+      if (kx !== null && ky !== null) { c = kx - ky; } else { c = x.localeCompare(y, undefined, {numeric: true}); }
+      return asc ? c : -c;
+    });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+    if (!table.tHead) { return; }
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+      th.title = "click to sort";
+      th.addEventListener("click", function () { sortBy(table, col, th); });
+    });
+  });
+})();
+"""
+
+e = html.escape
+
+
+def html_document(title: str, body: str) -> str:
+    """A complete self-contained page: inline CSS and script, no external resource."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"{body}\n<script>{_SORT_JS}</script>\n</body>\n</html>\n"
+    )
+
+
+def html_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    left: int = 3,
+    total: Sequence[str] | None = None,
+    links: Mapping[int, Mapping[str, str]] | None = None,
+    sortable: bool = True,
+    cell_class: Callable[[int, str], str] | None = None,
+) -> str:
+    """An HTML table; the first ``left`` columns are text, the rest right-aligned numbers.
+
+    ``links[col][text]`` turns a cell into a link. Every header, cell and href is escaped.
+    """
+    links = links or {}
+
+    def cls(i: int, text: str = "") -> str:
+        names = [] if i < left else ["num"]
+        if cell_class is not None and cell_class(i, text):
+            names.append(cell_class(i, text))
+        return f' class="{" ".join(names)}"' if names else ""
+
+    def cell(i: int, text: str) -> str:
+        text = str(text)
+        href = links.get(i, {}).get(text)
+        inner = f'<a href="{e(href)}">{e(text)}</a>' if href else e(text)
+        return f"<td{cls(i, text)}>{inner}</td>"
+
+    out = ['<table class="sortable">' if sortable else "<table>", "<thead><tr>"]
+    out += [f'<th scope="col"{cls(i)}>{e(str(h))}</th>' for i, h in enumerate(headers)]
+    out.append("</tr></thead>\n<tbody>")
+    out += ["<tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows]
+    out.append("</tbody>")
+    if total is not None:
+        out.append("<tfoot><tr>" + "".join(f"<td{cls(i)}>{e(str(c))}</td>" for i, c in enumerate(total)) + "</tr></tfoot>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _html_images(images: Sequence[Image]) -> str:
+    return "\n".join(
+        f'<figure><img src="{e(src)}" alt="{e(caption)}"><figcaption>{e(caption)}</figcaption></figure>'
+        for caption, src in images
+    )
+
+
+def _html_list(items: Sequence[str]) -> str:
+    return "<ul>\n" + "\n".join(f"<li>{e(i)}</li>" for i in items) + "\n</ul>"
+
+
+def profile_page_html(p: Profile, images: Sequence[Image] = ()) -> str:
+    headers, rows, total = render.layer_cells(p)
+    body = [
+        f"<h1>{e(p.name)}</h1>",
+        '<h2 id="summary">Summary</h2>',
+        _html_list(render.summary_lines(p)),
+    ]
+    if images:
+        body += ['<h2 id="plots">Plots</h2>', _html_images(images)]
+    body += ['<h2 id="layers">Layers</h2>', html_table(headers, rows, left=3, total=total)]
+    return html_document(f"archstats: {p.name}", "\n".join(body))
+
+
+def compare_page_html(profiles: Sequence[Profile], images: Sequence[Image] = (), title: str | None = None) -> str:
+    title = title or " vs ".join(p.name for p in profiles)
+    headers, rows = render.compare_cells(profiles)
+    conv = profiles[0].convention
+    body = [
+        f"<h1>{e(title)}</h1>",
+        html_table(headers, rows, left=1, sortable=False),
+        '<h2 id="ratios">Ratios against the first model</h2>',
+        _html_list([r.sentence() for r in cmp.ratios(profiles)]),
+        f"<p>Convention {e(conv)}: {e(CONVENTIONS[conv])}</p>",
+    ]
+    if images:
+        body += ['<h2 id="plots">Plots</h2>', _html_images(images)]
+    return html_document(f"archstats: {title}", "\n".join(body))
+
+
+def index_page_html(
+    profiles: Sequence[Profile],
+    images: Sequence[Image] = (),
+    pages: Mapping[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> str:
+    conv = profiles[0].convention if profiles else "full"
+    body = [
+        "<h1>archstats gallery</h1>",
+        f"<p>{len(profiles)} reference models, each profiled at its own default input size (batch 1, eval mode, "
+        f"float32). Convention {e(conv)}: {e(CONVENTIONS[conv])}.</p>",
+    ]
+    if extra:
+        body.append("<ul>\n" + "\n".join(f'<li><a href="{e(h)}">{e(label)}</a></li>' for label, h in _links(extra)) + "\n</ul>")
+    if images:
+        body.append(_html_images(images))
+    body.append(html_table(INDEX_HEADERS, index_cells(profiles), left=4, links={0: dict(pages or {})}))
+    return html_document("archstats gallery", "\n".join(body))
+
+
+def claims_page_html(results: Sequence[Any], title: str = "The notes' claims, checked by measurement") -> str:
+    """The claims report as HTML: the same cells and detail lines as ``claims.report.to_markdown``."""
+    from .claims import report as claims_report
+
+    def verdict_class(i: int, text: str) -> str:
+        return f"verdict-{text}" if i == len(claims_report.HEADERS) - 1 else ""
+
+    body = [
+        f"<h1>{e(title)}</h1>",
+        "<p>Every figure is measured with archstats on the reference models; MACs are multiply-accumulates "
+        "(what papers call FLOPs), parameters are exact counts.</p>",
+        f"<p><strong>{e(claims_report.counts_line(results))}.</strong></p>",
+    ]
+    for section, in_section in claims_report.by_section(results):
+        body += [f"<h2>{e(section)}</h2>"]
+        rows = [claims_report.summary_cells(r) for r in in_section]
+        body.append(html_table(claims_report.HEADERS, rows, left=2, cell_class=verdict_class))
+        for r in in_section:
+            lines = claims_report.detail_lines(r)
+            body += [f'<h3 id="{e(r.claim.id)}">{e(r.claim.id)}</h3>', _html_list(lines[1:])]
+    return html_document(title, "\n".join(body))
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def _as_profile(item: Any) -> Profile:
+    if isinstance(item, Profile):
+        return item
+    from .profile import profile
+
+    return profile(item)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_profile_page(p: Profile, out_dir: Path, fmt: str, stem: str | None = None) -> list[Path]:
+    stem = stem or page_stem(p.name)
+    writer = _ImageWriter(out_dir, fmt)
+    images = profile_images(p, writer, stem)
+    page = profile_page_markdown(p, images) if fmt == "md" else profile_page_html(p, images)
+    return writer.written + [_write(out_dir / f"{stem}.{fmt}", page)]
+
+
+def write_compare_page(profiles: Sequence[Profile], out_dir: Path, fmt: str, stem: str | None = None) -> list[Path]:
+    stem = stem or "-vs-".join(page_stem(p.name) for p in profiles)
+    writer = _ImageWriter(out_dir, fmt)
+    images = compare_images(profiles, writer, stem)
+    title = " vs ".join(p.name for p in profiles)
+    page = compare_page_markdown(profiles, images, title) if fmt == "md" else compare_page_html(profiles, images, title)
+    return writer.written + [_write(out_dir / f"{stem}.{fmt}", page)]
+
+
+def write_report(names_or_profiles: Sequence[Any] | Any, out_dir: str | Path, fmt: str = "md") -> list[Path]:
+    """One model: its page; several: their comparison page. Returns the files written.
+
+    Items are registry names, import paths, ``nn.Module`` objects or :class:`Profile` objects.
+    """
+    _check_format(fmt)
+    items = [names_or_profiles] if isinstance(names_or_profiles, (str, Profile)) or not isinstance(names_or_profiles, Sequence) else list(names_or_profiles)
+    if not items:
+        raise UsageError("report needs at least one model")
+    profiles = [_as_profile(i) for i in items]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if len(profiles) == 1:
+        return write_profile_page(profiles[0], out, fmt)
+    return write_compare_page(profiles, out, fmt)
+
+
+def gallery_steps(n_models: int) -> int:
+    """Steps :func:`write_gallery` reports: profile and page per model, claims, comparisons, index."""
+    return 2 * n_models + 1 + len(COMPARISONS) + 1
+
+
+def write_gallery(out_dir: str | Path, fmt: str = "md", on_step: Step | None = None) -> list[Path]:
+    """The gallery: index (zoo table and scatter), one page per model, the claims page, comparisons."""
+    import archstats_models as zoo
+
+    from .claims import catalog, run
+    from .claims import report as claims_report
+    from .profile import profile
+
+    _check_format(fmt)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    infos = zoo.list_models()
+    total = gallery_steps(len(infos))
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        if on_step is not None:
+            on_step(label, done, total)
+
+    profiles: dict[str, Profile] = {}
+    for info in infos:
+        profiles[info.name] = profile(info.name)
+        step(f"profiled {info.name}")
+    written: list[Path] = []
+    pages: dict[str, str] = {}
+    for name, p in profiles.items():
+        stem = page_stem(name)
+        written += write_profile_page(p, out, fmt, stem)
+        pages[name] = f"{stem}.{fmt}"
+        step(f"page {name}")
+
+    results = run(catalog())
+    claims_text = claims_report.to_markdown(results) if fmt == "md" else claims_page_html(results)
+    written.append(_write(out / f"claims.{fmt}", claims_text))
+    step("claims")
+
+    extra = {"The notes' claims, checked by measurement": f"claims.{fmt}"}
+    for stem, names in COMPARISONS:
+        group = [profiles[n] if n in profiles else profile(n) for n in names]
+        written += write_compare_page(group, out, fmt, stem)
+        extra["Comparison: " + " vs ".join(names)] = f"{stem}.{fmt}"
+        step(f"comparison {stem}")
+
+    ordered = list(profiles.values())
+    writer = _ImageWriter(out, fmt)
+    images = index_images(ordered, {i.name: i.family for i in infos}, writer)
+    page = index_page_markdown(ordered, images, pages, extra) if fmt == "md" else index_page_html(ordered, images, pages, extra)
+    written += writer.written + [_write(out / f"index.{fmt}", page)]
+    step("index")
+    return written
