@@ -344,17 +344,18 @@ def _files(root: Path) -> set[Path]:
     return {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
 
 
-def test_cli_report_writes_only_under_out(tmp_path: Path) -> None:
+def test_cli_report_writes_only_under_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        root = Path(cwd)
-        result = runner.invoke(main, ["report", "alexnet", "--out", "out"])
-        assert result.exit_code == 0, result.output
-        assert _files(root) == {Path("out/alexnet.md")} | {Path(f"out/img/alexnet-{s}.png") for s, _, _ in report.PROFILE_PLOTS}
-        result = runner.invoke(main, ["report", "alexnet", "squeezenet", "--format", "html", "--out", "out/html"])
-        assert result.exit_code == 0, result.output
-        assert Path("out/html/alexnet-vs-squeezenet1_0.html") in _files(root)
-        assert all(p.parts[0] == "out" for p in _files(root))
+    monkeypatch.chdir(tmp_path)
+    root = tmp_path
+    # the working directory is tmp_path: every file written is visible below it
+    result = runner.invoke(main, ["report", "alexnet", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    assert _files(root) == {Path("out/alexnet.md")} | {Path(f"out/img/alexnet-{s}.png") for s, _, _ in report.PROFILE_PLOTS}
+    result = runner.invoke(main, ["report", "alexnet", "squeezenet", "--format", "html", "--out", "out/html"])
+    assert result.exit_code == 0, result.output
+    assert Path("out/html/alexnet-vs-squeezenet1_0.html") in _files(root)
+    assert all(p.parts[0] == "out" for p in _files(root))
 
 
 @pytest.mark.parametrize(
@@ -366,11 +367,10 @@ def test_cli_report_writes_only_under_out(tmp_path: Path) -> None:
         (["report", "alexnet", "--format", "pdf", "--out", "out"], "pdf"),
     ],
 )
-def test_cli_report_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        result = runner.invoke(main, args)
-        assert result.exit_code == 2, result.output
-        assert message in result.output
-        assert "Traceback" not in result.output
-        assert _files(Path(cwd)) == set(), "a failed report writes nothing"
+def test_cli_report_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert _files(tmp_path) == set(), "a failed report writes nothing"
