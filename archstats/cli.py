@@ -339,5 +339,52 @@ def sweep_command(name: str, inputs: str | None, batches: str | None, param: str
         click.echo(f"wrote {path}", err=True)
 
 
+@main.command("check")
+@click.option("--config", "config", type=click.Path(dir_okay=False), default="pyproject.toml", show_default=True, help="TOML file with [tool.archstats.budgets.<label>] (pyproject.toml) or [budgets.<label>] tables.")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE.json", help="Also fail when a metric grew over this stored baseline by more than --max-growth.")
+@click.option("--update-baseline", "update_baseline", is_flag=True, help="Write the measured totals to --baseline and exit 0.")
+@click.option("--max-growth", "max_growth", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="PCT", help="Allowed growth over the baseline, in percent.")
+@click.option("--junit-xml", "junit", type=click.Path(dir_okay=False), default=None, metavar="FILE", help="Write a JUnit XML report (one testcase per budget and limit).")
+@click.option("--markdown", "md_out", type=click.Path(dir_okay=False), default=None, metavar="FILE", help="Write a Markdown table (e.g. $GITHUB_STEP_SUMMARY).")
+@handle_errors
+def check_command(config: str, baseline: str | None, update_baseline: bool, max_growth: float, junit: str | None, md_out: str | None) -> None:  # fmt: skip
+    """Check model budgets: exit 0 all within budget, 1 over budget or grown, 2 configuration error."""
+    from rich.markup import escape
+
+    from . import budgets as B
+    from .errors import UsageError
+    from .render import rich_table
+
+    try:
+        if update_baseline and baseline is None:
+            raise UsageError("--update-baseline needs --baseline FILE.json")
+        specs = B.load_budgets(config)  # every table validated before any model runs
+        base = B.load_baseline(baseline) if baseline is not None and not update_baseline else None
+        report = B.check_budgets(specs, baseline=base, max_growth=max_growth)
+    except ArchstatsError as exc:  # messages name TOML tables: "[budgets.x]" is not rich markup
+        _fail(escape(str(exc)), _exit_code(exc))
+
+    title = f"archstats budgets ({config})"
+    _console().print(rich_table(title, B.HEADERS, B.result_cells(report), left=3))
+    for failure in report.failures:
+        _console().print(f"[bold red]FAIL[/] {failure.message}", markup=True, soft_wrap=True, highlight=False)
+    for note in report.notes:
+        _console().print(f"note: {note}", markup=False, soft_wrap=True)
+    _console().print(B.summary(report), markup=False)
+    if junit is not None:
+        with open(junit, "w", encoding="utf-8") as fh:
+            fh.write(B.junit_xml(report))
+    if md_out is not None:
+        with open(md_out, "w", encoding="utf-8") as fh:
+            fh.write(B.markdown(report))
+    if update_baseline:
+        assert baseline is not None
+        B.write_baseline(baseline, report)
+        click.echo(f"wrote baseline {baseline}", err=True)
+        return
+    if not report.passed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

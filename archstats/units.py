@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import math
+import re as _re
+from decimal import Decimal as _Decimal
+from decimal import InvalidOperation as _InvalidOperation
 from typing import Any
+
+from .errors import UsageError as _UsageError
 
 _SI = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "K"))
 _BINARY = ((1024**4, "TiB"), (1024**3, "GiB"), (1024**2, "MiB"), (1024, "KiB"))
@@ -41,3 +46,67 @@ def human(value: Any, kind: str = "count") -> str:
         if abs(value) >= floor * scale:
             return f"{sign}{_mantissa(abs(value) / scale)}{'' if kind == 'count' else ' '}{prefix}{suffix.strip()}"
     return f"{int(value)}{suffix}"
+
+
+# --- parsing: the inverse of ``human`` for budgets ("1.3M", "850 MMACs", "4.5 MiB", "0.5MB") ---
+
+_PREFIX = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, "t": 10**12}
+_SUFFIXES = {"count": ("",), "macs": ("", "mac", "macs", "madd", "madds"), "flops": ("", "flop", "flops")}
+_BYTE_UNITS = {
+    "": 1, "b": 1, "byte": 1, "bytes": 1,
+    "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+    "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
+}  # fmt: skip
+_NUMBER = _re.compile(r"^\s*([+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+_EXAMPLES = {
+    "count": "1.3M, 850K, 61,100,840",
+    "macs": "850M, 0.9G, 850 MMACs",
+    "flops": "1.2G, 1.2 GFLOPs",
+    "bytes": "4.5 MiB, 0.5MB (10^6), 512KiB, 2 GB",
+}
+
+
+class QuantityError(_UsageError, ValueError):
+    """A number with a unit that does not parse for its kind."""
+
+
+def _unit_scale(unit: str, kind: str) -> int | None:
+    u = unit.lower().replace(" ", "")
+    if kind == "bytes":
+        return _BYTE_UNITS.get(u)
+    for suffix in _SUFFIXES[kind]:
+        if u.endswith(suffix):
+            prefix = u[: len(u) - len(suffix)] if suffix else u
+            if prefix in _PREFIX and not (prefix == "b" and kind != "count" and suffix):
+                return _PREFIX[prefix]
+    return None
+
+
+def parse_quantity(text: str | int | float, kind: str = "count") -> int:
+    """Parse a human quantity of ``kind`` (count, macs, flops, bytes) into an exact integer.
+
+    SI prefixes K/M/G/T (B for billion) for counts, MACs and FLOPs, with an optional matching
+    suffix ("850 MMACs", "1.2 GFLOPs"); bytes take decimal KB/MB/GB (10^3 steps) and binary
+    KiB/MiB/GiB (1024 steps). Thousands separators are allowed. Fractions round to the nearest integer.
+    """
+    if kind not in _EXAMPLES:
+        raise ValueError(f"unknown quantity kind {kind!r}; choose one of: {', '.join(_EXAMPLES)}")
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise QuantityError(f"expected a number or a string like {_EXAMPLES[kind]}, got {type(text).__name__} {text!r}")
+    if isinstance(text, int):
+        return text
+    if isinstance(text, float):
+        if not math.isfinite(text):
+            raise QuantityError(f"expected a finite number, got {text!r}")
+        return round(text)
+    match = _NUMBER.match(text)
+    scale = _unit_scale(match.group(2), kind) if match else None
+    if match is None or scale is None:
+        what = f"unit {match.group(2)!r} in {text!r}" if match else f"{text!r}"
+        raise QuantityError(f"bad {kind} quantity: {what}; expected e.g. {_EXAMPLES[kind]}")
+    number = match.group(1).replace(",", "").replace("_", "")
+    try:
+        value = _Decimal(number) * scale
+    except _InvalidOperation:
+        raise QuantityError(f"bad {kind} quantity {text!r}: {number!r} is not a number") from None
+    return int(value.to_integral_value())
