@@ -20,6 +20,7 @@ from .base import (
     check,
     judge,
     judge_all,
+    layer_row,
     measure,
     register,
 )
@@ -283,10 +284,6 @@ def _hwc(shape: str) -> str:
     return f"{h}x{w}x{c}"
 
 
-def _row(layers, module: str):
-    return layers[layers.module == module].iloc[0]
-
-
 def _mb(nbytes: float) -> str:
     """Bytes as the report prints them (binary units: 100 MB = 95.4 MiB)."""
     return human(nbytes, "bytes")
@@ -325,7 +322,7 @@ def alexnet_conv1(claim: Claim) -> Outcome:
     weights = alone.totals.params
     alone_shape = _hwc(alone.layers.output_shape.iloc[0])
     zoo = measure("alexnet")
-    conv1 = _row(zoo.layers, "features.0")
+    conv1 = layer_row(zoo, "features.0")
     zoo_shape = _hwc(conv1.output_shape)
     ok = weights == expected_weights and alone_shape == expected_shape and zoo_shape == expected_shape
     verdict = HOLDS if ok else FAILS
@@ -383,7 +380,7 @@ def alexnet_224_vs_227(claim: Claim) -> Outcome:
     at_227 = (227 - 11) / 4 + 1
     at_224 = (224 - 11) / 4 + 1
     p227 = measure("alexnet")
-    side_227 = _dims(_row(p227.layers, "features.0").output_shape)[-1]
+    side_227 = _dims(layer_row(p227, "features.0").output_shape)[-1]
     model = build("alexnet")
     feats = measure(model.features, (3, 224, 224))
     side_224 = _dims(feats.layers.output_shape.iloc[0])[-1]
@@ -410,7 +407,7 @@ def alexnet_224_vs_227(claim: Claim) -> Outcome:
             Measurement("formula (224-11)/4+1", at_224),
             Measurement("formula (227-11)/4+1", at_227),
             Measurement("two-tower conv1 output at 224", _hwc(feats.layers.output_shape.iloc[0])),
-            Measurement("two-tower conv1 output at 227", _hwc(_row(p227.layers, "features.0").output_shape)),
+            Measurement("two-tower conv1 output at 227", _hwc(layer_row(p227, "features.0").output_shape)),
             Measurement("two-tower features flattened at 224", flat_224, "count"),
             Measurement("fc6 inputs (256*6*6 at 227)", fc6_in, "count"),
             Measurement("whole two-tower net at 224", whole_224),
@@ -446,7 +443,7 @@ def alexnet_two_gpu(claim: Claim) -> Outcome:
         sweep.point(f"conv{k + 1} maps seen per filter (groups={convs[k].groups})", 48, seen[k + 1], "count")
     # "all feature maps": every map the previous layer makes (both towers)
     sweep.point("conv3 maps seen per filter (all of conv2's)", convs[1].out_channels, convs[2].weight.shape[1], "count")
-    pool3 = _row(measure("alexnet").layers, "features.14")
+    pool3 = layer_row(measure("alexnet"), "features.14")
     sweep.point("fc6 inputs (all of pool3's)", _numel(pool3.output_shape), fcs[0].in_features, "count")
     sweep.point("fc7 inputs (all of fc6's)", fcs[0].out_features, fcs[1].in_features, "count")
     sweep.point("fc8 inputs (all of fc7's)", fcs[1].out_features, fcs[2].in_features, "count")

@@ -173,6 +173,25 @@ def build(name: str, **kwargs: Any) -> nn.Module:
         return zoo.get_model(name, **kwargs)
 
 
+def on_meta(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Build a block on the meta device: shapes only, no weights allocated or initialised."""
+    with torch.device("meta"):
+        return factory(*args, **kwargs)
+
+
+def layer_row(profile: Any, module: str) -> Any:
+    """The per-layer row of ``module``; it must be unique (a reused module has one row per call)."""
+    rows = profile.layers[profile.layers["module"] == module]
+    if len(rows) != 1:
+        raise LookupError(f"expected one row for module {module!r} in {profile.name}, found {len(rows)}")
+    return rows.iloc[0]
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """A layer-table shape, ``'1x256x28x28'`` -> ``(1, 256, 28, 28)``."""
+    return tuple(int(v) for v in str(text).split("x"))
+
+
 def params_of(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 

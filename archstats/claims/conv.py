@@ -20,8 +20,10 @@ from .base import (
     Outcome,
     Sweep,
     check,
+    layer_row,
     measure,
     params_of,
+    parse_shape,
     register,
 )
 
@@ -272,13 +274,6 @@ def _conv_macs(p: Any) -> int:
     return int(layers.loc[layers["type"] == "Conv2d", "macs"].sum())
 
 
-def _row(p: Any, module: str) -> Any:
-    rows = p.layers[p.layers["module"] == module]
-    if len(rows) != 1:
-        raise LookupError(f"expected one row for module {module!r}, found {len(rows)}")
-    return rows.iloc[0]
-
-
 def _flag(sweep: Sweep, label: str, ok: bool, value: Any, kind: str = "") -> str:
     """A yes/no point of a sweep (a direction or an equality the claim states)."""
     verdict = HOLDS if ok else FAILS
@@ -290,10 +285,6 @@ def _flag(sweep: Sweep, label: str, ok: bool, value: Any, kind: str = "") -> str
 def _info(sweep: Sweep, label: str, value: Any, kind: str = "") -> None:
     """A figure shown beside the verdict but not judged."""
     sweep.measurements.append(Measurement(label, value, kind))
-
-
-def _shape(text: str) -> tuple[int, ...]:
-    return tuple(int(v) for v in str(text).split("x"))
 
 
 def _explain(sweep: Sweep, text: str, *, when: str = HOLDS) -> str:
@@ -482,8 +473,8 @@ def dwsep_params_example(claim: Claim) -> Outcome:
     standard = measure(_conv(3, 3, 3), (3, 32, 32))
     separable = measure(_dwsep(3, 3, 3), (3, 32, 32))
     sweep.point("standard 3x3 3->3 params (3x3x3x3)", 81, standard.totals.params)
-    sweep.point("depthwise 3x3, groups 3 (3x3x1x3)", 27, int(_row(separable, "0").params))
-    sweep.point("pointwise 1x1 3->3 (1x1x3x3)", 9, int(_row(separable, "1").params))
+    sweep.point("depthwise 3x3, groups 3 (3x3x1x3)", 27, int(layer_row(separable, "0").params))
+    sweep.point("pointwise 1x1 3->3 (1x1x3x3)", 9, int(layer_row(separable, "1").params))
     sweep.point("depthwise-separable total", 36, separable.totals.params)
     _info(sweep, "separable / standard params (1/N + 1/Dk^2 = 1/3 + 1/9)", separable.totals.params / standard.totals.params)
     return Outcome(
@@ -531,10 +522,10 @@ def dwsep_mac_formulas(claim: Claim) -> Outcome:
         label = _case_label(k, m, n, d, stride, padding)
         standard = measure(_conv(m, n, k, stride=stride, padding=padding), (m, d, d))
         separable = measure(_dwsep(m, n, k, stride=stride, padding=padding), (m, d, d))
-        d_g = _shape(_row(standard, "(model)").output_shape)[-1]
+        d_g = parse_shape(layer_row(standard, "(model)").output_shape)[-1]
         sweep.point(f"{label}: standard N*D_G^2*D_K^2*M", n * d_g**2 * k**2 * m, standard.totals.macs, "macs")
-        sweep.point(f"{label}: depthwise M*D_G^2*D_K^2", m * d_g**2 * k**2, int(_row(separable, "0").macs), "macs")
-        sweep.point(f"{label}: pointwise N*D_G^2*M", n * d_g**2 * m, int(_row(separable, "1").macs), "macs")
+        sweep.point(f"{label}: depthwise M*D_G^2*D_K^2", m * d_g**2 * k**2, int(layer_row(separable, "0").macs), "macs")
+        sweep.point(f"{label}: pointwise N*D_G^2*M", n * d_g**2 * m, int(layer_row(separable, "1").macs), "macs")
         if stride != 1:
             _info(sweep, f"{label}: 004's D_K*D_K*M*D_F*D_F with D_F = input size {d}", k * k * m * d * d, "macs")
     k, m, n, d = 3, 32, 64, 28
@@ -562,16 +553,16 @@ def dwsep_same_output_shape(claim: Claim) -> Outcome:
         label = _case_label(k, m, n, d, stride, padding)
         standard = measure(_conv(m, n, k, stride=stride, padding=padding), (m, d, d))
         separable = measure(_dwsep(m, n, k, stride=stride, padding=padding), (m, d, d))
-        out_std, out_sep = _row(standard, "(model)").output_shape, _row(separable, "1").output_shape
+        out_std, out_sep = layer_row(standard, "(model)").output_shape, layer_row(separable, "1").output_shape
         _flag(sweep, f"{label}: separable output {out_sep} = standard output", out_sep == out_std, out_std)
-        dw_in, dw_out = _shape(_row(separable, "0").input_shape), _shape(_row(separable, "0").output_shape)
-        _flag(sweep, f"{label}: depthwise keeps M channels", dw_in[1] == dw_out[1] == m, _row(separable, "0").output_shape)
+        dw_in, dw_out = parse_shape(layer_row(separable, "0").input_shape), parse_shape(layer_row(separable, "0").output_shape)
+        _flag(sweep, f"{label}: depthwise keeps M channels", dw_in[1] == dw_out[1] == m, layer_row(separable, "0").output_shape)
     standard = measure(_conv(32, 64, 3, stride=2), (32, 28, 28))
     separable = measure(_dwsep(32, 64, 3, stride=2), (32, 28, 28))
     return Outcome(
         sweep.verdict,
-        _row(standard, "(model)").output_shape,
-        _row(separable, "1").output_shape,
+        layer_row(standard, "(model)").output_shape,
+        layer_row(separable, "1").output_shape,
         _explain(
             sweep,
             "holds: with the same kernel, stride and padding the pointwise conv gives the standard conv's "
@@ -618,8 +609,8 @@ def dwsep_8_9x(claim: Claim) -> Outcome:
     sep, full = measure("mobilenet_v1"), measure("mobilenet_v1_conv")
     factors = []
     for i, (_m, n, _s) in enumerate(_MOBILENET_PLAN, start=1):
-        sep_macs = sum(int(_row(sep, f"features.{i}.{part}.0").macs) for part in ("depthwise", "pointwise"))
-        full_macs = int(_row(full, f"features.{i}.0").macs)
+        sep_macs = sum(int(layer_row(sep, f"features.{i}.{part}.0").macs) for part in ("depthwise", "pointwise"))
+        full_macs = int(layer_row(full, f"features.{i}.0").macs)
         factor = full_macs / sep_macs
         factors.append((factor, i, n))
         label = f"MobileNet layer {i} (N={n}): 3x3 conv / separable MACs (formula 9N/(N+9) = {9 * n / (n + 9):.3f})"
@@ -787,7 +778,7 @@ def mobilenet_downsampling(claim: Claim) -> Outcome:
     for row in p.layers.itertuples():
         if row.module in ("avgpool", "(model)", "classifier"):
             continue  # the global pool feeding the classifier is not a downsampling step
-        shape_in, shape_out = _shape(row.input_shape), _shape(row.output_shape)
+        shape_in, shape_out = parse_shape(row.input_shape), parse_shape(row.output_shape)
         if len(shape_in) == 4 and len(shape_out) == 4 and shape_out[-1] < shape_in[-1]:
             shrinking.append((row.module, row.type, shape_in[-1], shape_out[-1]))
     names = []

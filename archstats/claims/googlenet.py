@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import torch
 from torch import nn
 
 from .base import (
@@ -18,6 +17,7 @@ from .base import (
     check,
     judge,
     measure,
+    on_meta,
     register,
 )
 
@@ -159,11 +159,6 @@ register(
 )
 
 
-def _meta(factory, *args, **kwargs) -> nn.Module:
-    with torch.device("meta"):
-        return factory(*args, **kwargs)
-
-
 def _conv_macs(c_in: int, c_out: int, k: int, hw: int = HW) -> int:
     """The notes' formula: H * W * C_out * k * k * C_in (stride 1, 'same' padding)."""
     return hw * hw * c_out * k * k * c_in
@@ -172,13 +167,13 @@ def _conv_macs(c_in: int, c_out: int, k: int, hw: int = HW) -> int:
 def _naive(c_in: int = C_IN) -> nn.Module:
     from archstats_models.googlenet import NaiveInception
 
-    return _meta(NaiveInception, c_in, CH1, CH3, CH5)
+    return on_meta(NaiveInception, c_in, CH1, CH3, CH5)
 
 
 def _bottleneck() -> nn.Module:
     from archstats_models.googlenet import Inception
 
-    return _meta(Inception, C_IN, CH1, RED, CH3, RED, CH5, RED)
+    return on_meta(Inception, C_IN, CH1, RED, CH3, RED, CH5, RED)
 
 
 def _channels(shape: str) -> int:
@@ -304,9 +299,9 @@ def inception_1x1_reduction(claim: Claim) -> Outcome:
     headline = None
     for k in (1, 3, 5):
         for c_out in (32, 256):
-            direct = measure(_meta(nn.Conv2d, c_in, c_out, k, padding=k // 2), (c_in, HW, HW))
+            direct = measure(on_meta(nn.Conv2d, c_in, c_out, k, padding=k // 2), (c_in, HW, HW))
             reduced = measure(
-                _meta(lambda: nn.Sequential(nn.Conv2d(c_in, c_red, 1), nn.Conv2d(c_red, c_out, k, padding=k // 2))),
+                on_meta(lambda: nn.Sequential(nn.Conv2d(c_in, c_red, 1), nn.Conv2d(c_red, c_out, k, padding=k // 2))),
                 (c_in, HW, HW),
             )
             next_macs = int(reduced.layers.set_index("module")["macs"]["1"])
@@ -487,7 +482,7 @@ def googlenet_no_fc(claim: Claim) -> Outcome:
 def inception_naive_depth_grows(claim: Claim) -> Outcome:
     from archstats_models.googlenet import NaiveInception
 
-    stack = _meta(
+    stack = on_meta(
         lambda: nn.Sequential(
             NaiveInception(C_IN, CH1, CH3, CH5),
             NaiveInception(C_IN + 416, CH1, CH3, CH5),

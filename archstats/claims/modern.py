@@ -19,7 +19,10 @@ from .base import (
     check,
     judge,
     judge_all,
+    layer_row,
     measure,
+    on_meta,
+    parse_shape,
     register,
 )
 
@@ -152,25 +155,12 @@ register(
 
 
 def _shape(text: str) -> tuple[int, ...]:
-    """'1x256x28x28' -> (256, 28, 28): a layer-table shape without its batch dimension."""
-    return tuple(int(v) for v in str(text).split("x"))[1:]
-
-
-def _row(profile: Any, module: str) -> Any:
-    rows = profile.layers[profile.layers.module == module]
-    if rows.empty:
-        raise LookupError(f"no layer {module!r} in the profile of {profile.name}")
-    return rows.iloc[0]
+    """A layer-table shape without its batch dimension."""
+    return parse_shape(text)[1:]
 
 
 def _pct(x: float) -> str:
     return f"{x:+.2%}"
-
-
-def _meta(factory: Any, *args: Any, **kwargs: Any) -> Any:
-    """Build a module on the meta device: shapes only, no weights allocated or initialised."""
-    with torch.device("meta"):
-        return factory(*args, **kwargs)
 
 
 def _efficientnet(width_mult: float, depth_mult: float) -> nn.Module:
@@ -243,8 +233,8 @@ def resnext_cardinality(claim: Claim) -> Outcome:
     block_macs = []
     base_conv = None
     for groups in (1, 2, 4, 8, 32):
-        p = measure(_meta(Bottleneck, 256, 64, groups=groups, base_width=128 // groups), (256, 56, 56))
-        conv = int(_row(p, "conv2").macs)
+        p = measure(on_meta(Bottleneck, 256, 64, groups=groups, base_width=128 // groups), (256, 56, 56))
+        conv = int(layer_row(p, "conv2").macs)
         base_conv = base_conv or conv
         block_macs.append(p.totals.macs)
         label = f"width 128, {groups} group{'s' if groups > 1 else ''}"
@@ -259,7 +249,7 @@ def resnext_cardinality(claim: Claim) -> Outcome:
     spread: list[float] = []
     for name in ("resnext50_1x64d", "resnext50_2x40d", "resnext50_4x24d", "resnext50_8x14d", "resnext50_32x4d"):
         p = measure(name)
-        width = _shape(_row(p, "layer1.0.conv2").output_shape)[0]
+        width = _shape(layer_row(p, "layer1.0.conv2").output_shape)[0]
         widths.append(width)
         sweep.measurements.append(Measurement(f"{name}: grouped 3x3 width at conv2", width))
         spread.append(max(abs(p.totals.macs / base.macs - 1), abs(p.totals.params / base.params - 1)))
@@ -285,7 +275,7 @@ def resnext_cardinality(claim: Claim) -> Outcome:
 
 def _plain_stack(channels: int, layers: int) -> nn.Module:
     convs = (lambda: nn.Conv2d(channels, channels, 3, padding=1, bias=False) for _ in range(layers))
-    return _meta(lambda: nn.Sequential(*[make() for make in convs]))
+    return on_meta(lambda: nn.Sequential(*[make() for make in convs]))
 
 
 @check("efficientnet-flops-scaling")
@@ -413,11 +403,11 @@ def nasnet_cells(claim: Claim) -> Outcome:
             odd = f" ({h_in} -> {h_out} rounds up)"
         measurements.append(Measurement(f"{r.module} ({r.type})", f"{h_in}x{w_in} -> {h_out}x{w_out}"))
     # The cells alone, on a 44x28x28 input (the mobile net's base filters).
-    normal = measure(_meta(NormalCell, 44, None, 44), (44, 28, 28))
-    reduction = measure(_meta(ReductionCell, 44, None, 44), (44, 28, 28))
+    normal = measure(on_meta(NormalCell, 44, None, 44), (44, 28, 28))
+    reduction = measure(on_meta(ReductionCell, 44, None, 44), (44, 28, 28))
     alone = (("NormalCell(44) alone", normal, (28, 28)), ("ReductionCell(44) alone", reduction, (14, 14)))
     for label, q, want in alone:
-        out = _shape(_row(q, "(model)").output_shape)
+        out = _shape(layer_row(q, "(model)").output_shape)
         ok += out[1:] == want
         measurements.append(Measurement(f"{label}: 44x28x28 ->", "x".join(map(str, out))))
     # Strides of the operations inside the cells of the built network.
@@ -455,8 +445,8 @@ def resnext_32x4_split(claim: Claim) -> Outcome:
     conv = model.layer1[0].conv2
     resnet_conv = build("resnet50").layer1[0].conv2
     per_group = conv.out_channels // conv.groups
-    fig1 = measure(_meta(Bottleneck, 256, 64, groups=32, base_width=4), (256, 56, 56))
-    resnet_block = measure(_meta(Bottleneck, 256, 64), (256, 56, 56))
+    fig1 = measure(on_meta(Bottleneck, 256, 64, groups=32, base_width=4), (256, 56, 56))
+    resnet_block = measure(on_meta(Bottleneck, 256, 64), (256, 56, 56))
     conv_params = lambda q: int(q.layers[q.layers.type == "Conv2d"].params.sum())  # noqa: E731
     verdict = judge(64, conv.out_channels, claim)
     return Outcome(

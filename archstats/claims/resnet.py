@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import torch
 from torch import nn
 
 from .base import (
@@ -19,7 +18,10 @@ from .base import (
     check,
     judge,
     judge_all,
+    layer_row,
     measure,
+    on_meta,
+    parse_shape,
     register,
 )
 
@@ -153,12 +155,6 @@ register(
 # ---------------------------------------------------------------------------------------- helpers
 
 
-def _meta(factory: Any, *args: Any, **kwargs: Any) -> Any:
-    """Build a module on the meta device: shapes only, no weights allocated or initialised."""
-    with torch.device("meta"):
-        return factory(*args, **kwargs)
-
-
 def _zoo_resnet() -> Any:
     import archstats_models.resnet as zr
 
@@ -166,23 +162,16 @@ def _zoo_resnet() -> Any:
 
 
 def _shape(text: str) -> tuple[int, ...]:
-    """'1x256x28x28' -> (256, 28, 28): a layer-table shape without its batch dimension."""
-    return tuple(int(v) for v in str(text).split("x"))[1:]
+    """A layer-table shape without its batch dimension."""
+    return parse_shape(text)[1:]
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
     return "x".join(str(v) for v in shape)
 
 
-def _row(profile: Any, module: str) -> Any:
-    rows = profile.layers[profile.layers.module == module]
-    if rows.empty:
-        raise LookupError(f"no layer {module!r} in the profile of {profile.name}")
-    return rows.iloc[0]
-
-
 def _output(profile: Any) -> tuple[int, ...]:
-    return _shape(_row(profile, "(model)").output_shape)
+    return _shape(layer_row(profile, "(model)").output_shape)
 
 
 def _conv_params(profile: Any) -> int:
@@ -210,8 +199,8 @@ class _BottleneckNoShortcut(nn.Module):
 @check("resnet-bottleneck-shape")
 def bottleneck_shape(claim: Claim) -> Outcome:
     zr = _zoo_resnet()
-    p = measure(_meta(zr.Bottleneck, 256, 64), (256, 28, 28))
-    inner = [_shape(_row(p, m).output_shape) for m in ("conv1", "conv2", "conv3")]
+    p = measure(on_meta(zr.Bottleneck, 256, 64), (256, 28, 28))
+    inner = [_shape(layer_row(p, m).output_shape) for m in ("conv1", "conv2", "conv3")]
     out = _output(p)
     expected = (256, 28, 28)
     verdict = HOLDS if out == expected and inner[:2] == [(64, 28, 28)] * 2 else FAILS
@@ -238,8 +227,8 @@ def bottleneck_6x(claim: Claim) -> Outcome:
     sweep = Sweep(claim)
     ratios_a: list[float] = []
     for c, h in ((256, 56), (512, 28), (1024, 14), (2048, 7)):
-        bottleneck = measure(_meta(zr.Bottleneck, c, c // 4), (c, h, h))
-        basic = measure(_meta(zr.BasicBlock, c, c), (c, h, h))
+        bottleneck = measure(on_meta(zr.Bottleneck, c, c // 4), (c, h, h))
+        basic = measure(on_meta(zr.BasicBlock, c, c), (c, h, h))
         ratio = _conv_params(basic) / _conv_params(bottleneck)
         ratios_a.append(ratio)
         sweep.point(f"(A) {c}-channel basic / bottleneck {c}->{c // 4}->{c}, conv params", 6, ratio, "ratio")
@@ -247,8 +236,8 @@ def bottleneck_6x(claim: Claim) -> Outcome:
             b256, basic256 = bottleneck, basic
             macs_a = basic.totals.macs / bottleneck.totals.macs
             with_bn_a = basic.totals.params / bottleneck.totals.params
-    basic64 = measure(_meta(zr.BasicBlock, 64, 64), (64, 56, 56))
-    conv3x3 = measure(_meta(nn.Conv2d, 256, 256, 3, padding=1, bias=False), (256, 56, 56))
+    basic64 = measure(on_meta(zr.BasicBlock, 64, 64), (64, 56, 56))
+    conv3x3 = measure(on_meta(nn.Conv2d, 256, 256, 3, padding=1, bias=False), (256, 56, 56))
     bott = _conv_params(b256)
     ratio_b = _conv_params(basic64) / bott
     ratio_c = conv3x3.totals.params / bott
@@ -289,10 +278,10 @@ def shortcut_free(claim: Claim) -> Outcome:
     zr = _zoo_resnet()
     basic, plain, bottleneck = zr.BasicBlock, zr.PlainBlock, zr.Bottleneck
     cases = (
-        ("basic 64x28x28 (note 004:170)", _meta(basic, 64, 64), _meta(plain, 64, 64), (64, 28, 28)),
-        ("basic 512x7x7", _meta(basic, 512, 512), _meta(plain, 512, 512), (512, 7, 7)),
-        ("bottleneck 256x56x56", _meta(bottleneck, 256, 64), _meta(_BottleneckNoShortcut, 256, 64), (256, 56, 56)),
-        ("bottleneck 2048x7x7", _meta(bottleneck, 2048, 512), _meta(_BottleneckNoShortcut, 2048, 512), (2048, 7, 7)),
+        ("basic 64x28x28 (note 004:170)", on_meta(basic, 64, 64), on_meta(plain, 64, 64), (64, 28, 28)),
+        ("basic 512x7x7", on_meta(basic, 512, 512), on_meta(plain, 512, 512), (512, 7, 7)),
+        ("bottleneck 256x56x56", on_meta(bottleneck, 256, 64), on_meta(_BottleneckNoShortcut, 256, 64), (256, 56, 56)),
+        ("bottleneck 2048x7x7", on_meta(bottleneck, 2048, 512), on_meta(_BottleneckNoShortcut, 2048, 512), (2048, 7, 7)),
     )
     verdicts: list[str] = []
     measurements: list[Measurement] = []
@@ -349,9 +338,9 @@ def shortcut_free(claim: Claim) -> Outcome:
 @check("resnet-projection-shortcut")
 def projection_shortcut(claim: Claim) -> Outcome:
     zr = _zoo_resnet()
-    proj = _meta(lambda: nn.Sequential(zr.conv1x1(64, 128, 2), nn.BatchNorm2d(128)))
-    example = measure(_meta(zr.BasicBlock, 64, 128, 2, proj), (64, 28, 28))
-    row = _row(example, "downsample.0")
+    proj = on_meta(lambda: nn.Sequential(zr.conv1x1(64, 128, 2), nn.BatchNorm2d(128)))
+    example = measure(on_meta(zr.BasicBlock, 64, 128, 2, proj), (64, 28, 28))
+    row = layer_row(example, "downsample.0")
     ex_out = _shape(row.output_shape)
     expected_params, expected_macs = 64 * 128, 14 * 14 * 64 * 128
     verdicts = [

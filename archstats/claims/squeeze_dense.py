@@ -19,6 +19,8 @@ from .base import (
     check,
     judge,
     measure,
+    on_meta,
+    parse_shape,
     register,
 )
 
@@ -235,13 +237,8 @@ register(
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _shape(text: str) -> tuple[int, ...]:
-    """'1x128x8x8' -> (1, 128, 8, 8)."""
-    return tuple(int(v) for v in str(text).split("x"))
-
-
 def _channels(text: str) -> int:
-    return _shape(text)[1]
+    return parse_shape(text)[1]
 
 
 _ROWS: dict[int, tuple[Any, list[dict[str, Any]], dict[str, dict[str, Any]]]] = {}
@@ -270,8 +267,7 @@ def _row(profile: Any, module: str) -> dict[str, Any]:
 
 
 def _meta(factory: Any, *args: Any, **kwargs: Any) -> nn.Module:
-    with torch.device("meta"):
-        return factory(*args, **kwargs).eval()
+    return on_meta(factory, *args, **kwargs).eval()
 
 
 def _zoo(module: str, name: str) -> Any:
@@ -361,7 +357,7 @@ def _fire_shape(profile: Any, prefix: str = "") -> tuple[str, tuple[int, int], t
         f"{_channels(whole['input_shape'])} -> {_channels(squeeze['output_shape'])} -> "
         f"{_channels(e1['output_shape'])} + {_channels(e3['output_shape'])} -> {_channels(whole['output_shape'])}"
     )
-    return text, _shape(whole["input_shape"])[2:], _shape(whole["output_shape"])[2:]
+    return text, parse_shape(whole["input_shape"])[2:], parse_shape(whole["output_shape"])[2:]
 
 
 @check("fire-module-shape")
@@ -500,7 +496,7 @@ def fire_3x3_formula(claim: Claim) -> Outcome:
     with_bias, total_formula, total_measured = [], 0, 0
     for i, r in enumerate(rows):
         c_in, filters = _channels(r["input_shape"]), _channels(r["output_shape"])
-        hw = _shape(r["input_shape"])[2:]
+        hw = parse_shape(r["input_shape"])[2:]
         bias_free = measure(nn.Conv2d(c_in, filters, 3, padding=1, bias=False), (c_in, *hw)).totals.params
         formula = c_in * filters * 3 * 3  # as written: (input channel) x (number of filters) x (3x3)
         sweep.point(f"fire{i + 2} expand3x3 {c_in}->{filters}, bias-free", formula, bias_free, "count")
@@ -801,7 +797,7 @@ def densenet_bottleneck_macs(claim: Claim) -> Outcome:
     measurements = []
     for b in range(1, 5):
         inputs = _dense_layer_inputs(d121, f"features.denseblock{b}.")
-        hw = _shape(_row(d121, f"features.denseblock{b}")["input_shape"])[2:]
+        hw = parse_shape(_row(d121, f"features.denseblock{b}")["input_shape"])[2:]
         c0, n = inputs[0], len(inputs)
         with_b = measure(_meta(DenseBlock, n, c0, k, 4), (c0, *hw))
         without = measure(_meta(_PlainDenseBlock, n, c0, k), (c0, *hw))
@@ -850,8 +846,8 @@ def _transitions(profile: Any) -> list[tuple[str, int, int, tuple[int, ...], tup
                     m.group(1).rsplit(".", 1)[-1],
                     _channels(r["input_shape"]),
                     _channels(r["output_shape"]),
-                    _shape(pool["input_shape"])[2:],
-                    _shape(pool["output_shape"])[2:],
+                    parse_shape(pool["input_shape"])[2:],
+                    parse_shape(pool["output_shape"])[2:],
                 )
             )
     return out
