@@ -56,6 +56,25 @@ class LayerRecord:
     has_ops: bool = False
 
 
+@dataclass(frozen=True)
+class OpRecord:
+    """One aten op as the rules saw it (kept only when asked for: ``profile(record_ops=True)``).
+
+    Peers' conventions are functions of single ops (fvcore, FlopCounterMode), so the op log is
+    what lets the cross-check predict their figures from the same forward.
+    """
+
+    module: str
+    call: int
+    op: str  # "aten.convolution"
+    args: tuple  # positional arguments, tensors replaced by their shapes
+    kwargs: dict
+    out_shape: tuple | None
+    family: str | None  # None: no rule
+    macs: int
+    extra_flops: int
+
+
 class _Info:
     """What the engine knows about a live tensor it has seen."""
 
@@ -117,8 +136,9 @@ class Failure:
 class Capture(TorchDispatchMode):
     """Runs inside ``with``: records ops, module calls, storages and fields."""
 
-    def __init__(self, model: nn.Module, n_spatial: int) -> None:
+    def __init__(self, model: nn.Module, n_spatial: int, record_ops: bool = False) -> None:
         super().__init__()
+        self.ops: list[OpRecord] | None = [] if record_ops else None
         self.model = model
         self.n_spatial = n_spatial
         self.names = {}
@@ -139,6 +159,13 @@ class Capture(TorchDispatchMode):
         self.counter = 0
         self.failure = Failure()
         self._handles: list[Any] = []
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # By default torch wraps a mode's __torch_dispatch__ in torch._dynamo.disable, whose first
+        # call imports all of dynamo (about 1 s of a cold analysis). The analysis never runs
+        # under torch.compile, so the wrapper guards nothing here.
+        return False
 
     # --- tensors and storages ---------------------------------------------------------------
 
@@ -301,6 +328,7 @@ class Capture(TorchDispatchMode):
         name = func.overloadpacket.__name__
         shape_args = tuple(_shape_args(a) for a in args)
         shape_kwargs = {k: _shape_args(v) for k, v in kwargs.items()} if kwargs else kwargs
+        macs = extra = 0
         if rule is None:
             record.uncounted[f"aten.{name}"] = record.uncounted.get(f"aten.{name}", 0) + 1
         else:
@@ -313,6 +341,11 @@ class Capture(TorchDispatchMode):
                 fam[1] += extra
             if uses_weight and rule.family in _WEIGHT_FAMILIES:
                 depth += 1
+        if self.ops is not None:
+            self.ops.append(OpRecord(
+                record.module, record.call, f"aten.{name}", shape_args, shape_kwargs,
+                tuple(out_shape) if out_shape is not None else None, rule.family if rule else None, macs, extra,
+            ))  # fmt: skip
         field = rf.propagate(rule, f"aten.{name}", shape_args, shape_kwargs, in_fields, out_shape, self.n_spatial)
 
         allocated = 0

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from . import receptive_field as rf
-from .engine import Capture, LayerRecord
+from .engine import Capture, LayerRecord, OpRecord
 from .errors import ModelRunError, UncountedOpsError, UsageError
 from .loading import build, check_input_size, resolve
 
@@ -88,6 +88,7 @@ class Profile:
     records: list[LayerRecord] = field(repr=False)
     totals: Totals
     uncounted: dict[str, int]
+    ops: list[OpRecord] | None = field(default=None, repr=False)  # with record_ops=True
 
     @property
     def status(self) -> str:
@@ -219,12 +220,14 @@ def profile(
     training: bool = False,
     convention: str = "full",
     strict: bool = False,
+    record_ops: bool = False,
 ) -> Profile:
     """Profile a model: an ``nn.Module``, a registry name, or ``"package.module:callable"``.
 
     ``input_size`` excludes the batch dimension; it defaults to the registered model's own
     input size, else ``(3, 224, 224)``. Nothing is computed on ``device="meta"``; ``"cpu"`` runs
     the same analysis on real tensors. The caller's model object is never modified.
+    ``record_ops=True`` also keeps every aten op with its shapes and counts in ``Profile.ops``.
     """
     if convention not in CONVENTIONS:
         raise UsageError(f"unknown convention {convention!r}; choose one of: {', '.join(CONVENTIONS)}")
@@ -246,8 +249,10 @@ def profile(
     with _seeded_generators():
         model = build(source, name, device, torch_dtype)
         model.train(training)
-        capture = Capture(model, len(size) - 1)
-        x = torch.randn((batch_size, *size), dtype=torch_dtype, device=device)
+        capture = Capture(model, len(size) - 1, record_ops=record_ops)
+        # On meta, empty: randn's meta path imports sympy (about 0.4 s cold) for values never read.
+        make = torch.empty if device == "meta" else torch.randn
+        x = make((batch_size, *size), dtype=torch_dtype, device=device)
         capture.track_input(x)
         try:
             grad = torch.enable_grad() if training else torch.no_grad()
@@ -282,6 +287,7 @@ def profile(
         records=records,
         totals=None,  # type: ignore[arg-type]
         uncounted=uncounted,
+        ops=capture.ops,
     )
     result.totals = _totals(result, capture)
     return result
