@@ -13,6 +13,7 @@ Python tensor that refers to it dies (weak references), which gives the peak of 
 
 from __future__ import annotations
 
+import os
 import sys
 import weakref
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from torch.nn.modules import module as module_hooks
 from torch.utils._python_dispatch import TorchDispatchMode, _disable_current_modes
 from torch.utils.weak import WeakIdKeyDictionary
 
+from . import fast_meta
 from . import receptive_field as rf
 from .rules import lookup
 
@@ -119,6 +121,17 @@ def _tensors(args: tuple, kwargs: dict) -> list[torch.Tensor]:
     return found
 
 
+def _same_layout(func: Any, built: Any, reference: Any) -> None:
+    """Raise unless ``built`` has the shapes, strides and dtypes of torch's own ``reference``."""
+    pairs = list(zip(built, reference)) if isinstance(reference, (tuple, list)) else [(built, reference)]
+    if isinstance(reference, (tuple, list)) and len(built) != len(reference):
+        raise AssertionError(f"{func}: fast meta output has {len(built)} tensors, torch's {len(reference)}")
+    for b, r in pairs:
+        got, want = (b.shape, b.stride(), b.dtype), (r.shape, r.stride(), r.dtype)
+        if got != want:
+            raise AssertionError(f"{func}: fast meta output {got} differs from torch's {want}")
+
+
 class _Call:
     __slots__ = ("record", "module")
 
@@ -136,8 +149,13 @@ class Failure:
 class Capture(TorchDispatchMode):
     """Runs inside ``with``: records ops, module calls, storages and fields."""
 
-    def __init__(self, model: nn.Module, n_spatial: int, record_ops: bool = False) -> None:
+    def __init__(
+        self, model: nn.Module, n_spatial: int, record_ops: bool = False, fast: bool = True, verify_meta: bool | None = None
+    ) -> None:
         super().__init__()
+        self.fast = fast  # build meta outputs of frequent ops directly (see fast_meta.py)
+        # ARCHSTATS_VERIFY_META=1 also runs torch's kernel and checks the fast output against it
+        self.verify_meta = os.environ.get("ARCHSTATS_VERIFY_META") == "1" if verify_meta is None else verify_meta
         self.ops: list[OpRecord] | None = [] if record_ops else None
         self.model = model
         self.n_spatial = n_spatial
@@ -291,7 +309,12 @@ class Capture(TorchDispatchMode):
     def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         kwargs = kwargs or {}
         try:
-            out = func(*args, **kwargs)
+            build = fast_meta.builder(func) if self.fast else None
+            out = build(args, kwargs) if build is not None else None
+            if out is None:
+                out = func(*args, **kwargs)
+            elif self.verify_meta:
+                _same_layout(func, out, func(*args, **kwargs))
         except Exception:
             if not self.failure.op:
                 self.failure.op = str(func.overloadpacket.__name__)

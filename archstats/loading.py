@@ -7,13 +7,15 @@ deepcopy memo with an empty meta tensor of the same shape and dtype).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 from .errors import ModelLoadError, UsageError
 
@@ -109,13 +111,50 @@ def _meta_copy(model: nn.Module) -> nn.Module:
     return copy.deepcopy(model, memo)
 
 
+# Weight initialisers write values; a meta tensor holds none, yet torch still runs their Python
+# reference implementations on meta (tens of microseconds each, and the first one imports
+# torch._dynamo, about a second). Skipping them leaves the built model exactly as it would be.
+_INITIALISERS = {
+    getattr(nn.init, name) for name in (
+        "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
+        "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "sparse_",
+    ) if hasattr(nn.init, name)
+} | {
+    getattr(torch.Tensor, name) for name in (
+        "uniform_", "normal_", "fill_", "zero_", "bernoulli_", "random_", "exponential_", "geometric_",
+        "log_normal_", "cauchy_",
+    )
+}  # fmt: skip
+
+
+class _SkipMetaInit(TorchFunctionMode):
+    def __torch_function__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
+        kwargs = kwargs or {}
+        if func in _INITIALISERS:
+            # nn.init hands its tensor over as a keyword
+            target = args[0] if args else kwargs.get("tensor", kwargs.get("self"))
+            if isinstance(target, torch.Tensor) and target.is_meta:
+                return target
+        return func(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _building_on(device: str) -> Iterator[None]:
+    with torch.device(device):
+        if device != "meta":
+            yield
+            return
+        with _SkipMetaInit():
+            yield
+
+
 def build(source: Any, label: str, device: str, dtype: torch.dtype) -> nn.Module:
     """A private copy of the model on ``device`` in ``dtype``."""
     if isinstance(source, str):
         import archstats_models as zoo
 
         try:
-            with torch.device(device):
+            with _building_on(device):
                 model = zoo.get_model(source)
         except Exception as exc:
             raise ModelLoadError(f"building {label} failed: {type(exc).__name__}: {exc}") from None
@@ -125,7 +164,7 @@ def build(source: Any, label: str, device: str, dtype: torch.dtype) -> nn.Module
         except Exception as exc:
             raise ModelLoadError(f"cannot copy {label} for analysis: {type(exc).__name__}: {exc}") from None
     else:
-        with torch.device(device):
+        with _building_on(device):
             model = _instantiate(source, label)
         # the callable may hand back an instance it keeps (a module-level model): copy it too
         return build(model, label, device, dtype)
