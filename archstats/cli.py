@@ -339,6 +339,50 @@ def sweep_command(name: str, inputs: str | None, batches: str | None, param: str
         click.echo(f"wrote {path}", err=True)
 
 
+@main.command("crosscheck")
+@click.argument("name")
+@click.option("--input", "input_size", default=None, help="Input size without batch, e.g. 3x224x224 (default: the model's own).")
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size.")
+@click.option("--tools", "tools", default=None, metavar="LIST", help="Comma-separated peers: fvcore,thop,flopcounter (default: all).")
+@click.option("--per-module", "per_module", is_flag=True, help="Also compare per-module figures (normalised to MACs).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@handle_errors
+def crosscheck_command(name: str, input_size: str | None, batch_size: int, tools: str | None, per_module: bool, fmt: str) -> None:  # fmt: skip
+    """Run fvcore, thop and FlopCounterMode on NAME and explain each gap to archstats' MACs.
+
+    Exit codes: 0 every tool that ran matches its convention's prediction exactly; 1 a difference
+    is left unexplained (or a tool failed); 2 usage errors (unknown model or tool, no requested
+    tool installed).
+    """
+    from .crosscheck import crosscheck, parse_tools
+    from .crosscheck import render as R
+    from .errors import UsageError
+
+    result = crosscheck(name, input_size, batch_size, tools=parse_tools(tools))
+    err = _console(stderr=True)
+    for line in R.skipped_lines(result):  # on stderr, so that CSV and JSON stay parseable
+        err.print(f"note: {line}", markup=False, soft_wrap=True, highlight=False)
+    if not result.ran and not any(t.error for t in result.tools):
+        raise UsageError("none of the requested tools is installed: pip install \"archstats[crosscheck]\"")
+    if fmt == "json":
+        click.echo(R.to_json(result, per_module))
+    elif fmt == "csv":
+        click.echo(R.to_csv(result, per_module), nl=False)
+    elif fmt == "md":
+        click.echo(R.to_markdown(result, per_module))
+    else:
+        console = _console()
+        for item in R.rich_renderables(result, per_module):
+            console.print(item, markup=False, soft_wrap=True, highlight=False) if isinstance(item, str) else console.print(item)
+    if not result.ok:
+        for t in result.tools:
+            if t.error:
+                err.print(f"FAIL {t.error}", markup=False, soft_wrap=True, highlight=False)
+            elif t.unexplained:
+                err.print(f"FAIL {t.name}: {t.unexplained:+,} {t.unit} not explained by its convention", markup=False, soft_wrap=True, highlight=False)
+        sys.exit(1)
+
+
 @main.command("check")
 @click.option("--config", "config", type=click.Path(dir_okay=False), default="pyproject.toml", show_default=True, help="TOML file with [tool.archstats.budgets.<label>] (pyproject.toml) or [budgets.<label>] tables.")
 @click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None, metavar="FILE.json", help="Also fail when a metric grew over this stored baseline by more than --max-growth.")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
+    from ..engine import OpRecord
     from ..profile import Profile
 
 
@@ -87,3 +88,83 @@ def tool_names() -> list[str]:
 
 def get_tool(name: str) -> Tool:
     return _TOOLS[name]()
+
+
+# --- helpers shared by the tools' predictions ---------------------------------------------------
+
+#: The op categories the convention table is written in (README, "Cross-check").
+CATEGORIES: tuple[str, ...] = (
+    "conv", "conv bias", "linear", "linear bias", "batch norm", "layer/group norm", "activations",
+    "max pooling", "average pooling", "adaptive average pooling", "reductions", "upsampling",
+    "elementwise", "data movement", "no rule",
+)  # fmt: skip
+
+
+def is_adaptive_avg_pool_to_1(op: "OpRecord") -> bool:
+    """``adaptive_avg_pool2d(x, 1)`` reaches the dispatcher as ``mean(x, [-1, -2], keepdim=True)``.
+
+    Tools that see the un-decomposed op (fvcore's jit trace, thop's module hooks) count it as
+    adaptive pooling; a ``mean`` written exactly so in a model's code is indistinguishable here.
+    """
+    if op.op != "aten.mean" or len(op.args) < 3:
+        return False
+    dims = op.args[1]
+    return isinstance(dims, (list, tuple)) and sorted(dims) == [-2, -1] and op.args[2] is True
+
+
+def op_category(op: "OpRecord") -> str:
+    """The convention-table category of an aten op of the log (its MACs and extra FLOPs)."""
+    name = op.op.removeprefix("aten.")
+    fam = op.family
+    if fam is None:
+        return "no rule"
+    if fam == "conv":
+        return "conv"
+    if fam == "matmul":
+        return "linear"
+    if fam == "norm":
+        return "batch norm" if "batch_norm" in name else "layer/group norm"
+    if fam == "activation":
+        return "activations"
+    if fam == "pool":
+        if "max_pool" in name:
+            return "max pooling"
+        if name.startswith("avg_pool"):
+            return "average pooling"
+        if name.startswith("_adaptive_avg_pool") or is_adaptive_avg_pool_to_1(op):
+            return "adaptive average pooling"
+        if "upsample" in name:
+            return "upsampling"
+        return "reductions"
+    if fam == "elementwise":
+        return "elementwise"
+    return "data movement"
+
+
+def full_flops_by_category(ops: "list[OpRecord]") -> dict[str, int]:
+    """archstats ``full`` FLOPs beyond 2 x MACs per category (bias adds under "conv/linear bias")."""
+    out: dict[str, int] = {}
+    for op in ops:
+        cat = op_category(op)
+        if cat in ("conv", "linear"):
+            cat += " bias"
+        if op.extra_flops:
+            out[cat] = out.get(cat, 0) + op.extra_flops
+    return out
+
+
+def subtree(own: "dict[str, int]") -> dict[str, int]:
+    """Roll per-module own figures up to every ancestor path ("" is the root): subtree sums.
+
+    Paths of modules built during ``forward`` (``a.<ReLU>``) add to their ancestors only: no
+    tool can name them.
+    """
+    out: dict[str, int] = {"": 0}
+    for path, value in own.items():
+        parts = path.split(".") if path else []
+        prefixes = [".".join(parts[:i]) for i in range(len(parts) + 1)]
+        for prefix in prefixes:
+            if "<" in prefix:
+                break
+            out[prefix] = out.get(prefix, 0) + value
+    return out
