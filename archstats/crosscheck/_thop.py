@@ -435,13 +435,13 @@ _KIND_LABELS = {
     "embedding": "Embedding: 0",
 }
 
-_BIAS_LABEL = "{what} bias adds: not counted (archstats full: {n} FLOPs)"
-_ZERO_LABEL = "{types}: 0 (archstats full: {n} FLOPs)"
-_NO_RULE_LABEL = "no thop rule, 0: {types} (archstats full: {n} FLOPs)"
+_BIAS_LABEL = "{what} bias adds: not counted (archstats full: {n:,} FLOPs)"
+_ZERO_LABEL = "{types}: 0 (archstats full: {n:,} FLOPs)"
+_NO_RULE_LABEL = "no thop rule, 0: {types} (archstats full: {n:,} FLOPs)"
 _OWN_OPS_LABEL = (
-    "residual adds, cat and other ops in custom modules' forward(): not counted (archstats full: {n} FLOPs)"
+    "residual adds, cat and other ops in custom modules' forward(): not counted (archstats full: {n:,} FLOPs)"
 )
-_BUILT_LABEL = "modules built inside forward(), not hooked by thop, 0: {types} (archstats full: {n} FLOPs)"
+_BUILT_LABEL = "modules built inside forward(), not hooked by thop, 0: {types} (archstats full: {n:,} FLOPs)"
 _FUNCTIONAL_LABEL = "matrix products called functionally outside counted modules: counted as archstats"
 _COVERED_LABEL = "products inside a module whose thop rule covers them (already in that rule)"
 _FUNCTIONAL_CONV_LABEL = "convolutions called functionally (F.conv*) in forward(): not counted"
