@@ -2,9 +2,10 @@
 
 Nothing is computed on meta, yet a meta forward is not free: torch's meta kernels for some ops are
 Python decompositions. Eval-mode batch norm costs about 0.85 ms per call on this machine (most of
-a ResNet's or DenseNet's analysis time), a convolution 70 us, ``addmm`` half a millisecond, and the
-first ``addmm`` imports ``torch._dynamo`` (about 1 s). The output's shape, dtype and layout follow
-from the arguments in a few lines, so for these ops the engine asks here first.
+a ResNet's or DenseNet's analysis time), a convolution 70 us, ``addmm`` half a millisecond; the
+first ``addmm`` imports ``torch._dynamo`` (about 1 s) and the first pooling imports sympy (0.4 s).
+The output's shape, dtype and layout follow from the arguments in a few lines, so for these ops the
+engine asks here first.
 
 Each builder returns ``None`` whenever its assumptions do not hold (an unusual memory format, a
 shape torch would reject, anything it does not recognise); the engine then calls torch's own
@@ -228,3 +229,68 @@ def _cat(args: tuple, kwargs: dict) -> torch.Tensor | None:
     shape = list(first.shape)
     shape[dim] = sum(t.shape[dim] for t in tensors)
     return torch.empty(shape, dtype=first.dtype, device="meta")
+
+
+def _pair(value: Any, default: int | None = None) -> tuple[int, int] | None:
+    """A 2-D pooling argument as aten passes it: one int, a 1- or 2-element list, or empty."""
+    if isinstance(value, int):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, int) for v in value):
+        return None
+    if not value:
+        return None if default is None else (default, default)
+    if len(value) == 1:
+        return (value[0], value[0])
+    return (value[0], value[1]) if len(value) == 2 else None
+
+
+def _pooled_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int | None:
+    if k <= 0 or s <= 0 or d <= 0 or p < 0 or p > k // 2:
+        return None  # torch rejects these; its kernel gives the error
+    span = size + 2 * p - d * (k - 1) - 1
+    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
+    # in ceil mode the last window must start inside the input or its left padding
+    if ceil_mode and (out - 1) * s >= size + p:
+        out -= 1
+    return out if out > 0 else None
+
+
+def _pool2d_shape(x: Any, kernel: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: Any) -> list | None:
+    if not _plain_contiguous(x) or x.dim() not in (3, 4) or not x.dtype.is_floating_point:
+        return None
+    k = _pair(kernel)
+    if k is None:
+        return None
+    s, p, d = _pair(stride, -1), _pair(padding, 0), _pair(dilation, 1)
+    if s is None or p is None or d is None or not isinstance(ceil_mode, bool):
+        return None
+    s = k if s == (-1, -1) else s
+    spatial = [_pooled_size(size, *args, ceil_mode) for size, *args in zip(x.shape[-2:], k, s, p, d)]
+    if None in spatial:
+        return None
+    return [*x.shape[:-2], *spatial]
+
+
+@meta_output("max_pool2d_with_indices")
+def _max_pool2d_with_indices(args: tuple, kwargs: dict) -> tuple | None:
+    x = args[0]
+    shape = _pool2d_shape(
+        x, _arg(args, kwargs, 1, "kernel_size"), _arg(args, kwargs, 2, "stride", []),
+        _arg(args, kwargs, 3, "padding", 0), _arg(args, kwargs, 4, "dilation", 1),
+        _arg(args, kwargs, 5, "ceil_mode", False),
+    )  # fmt: skip
+    if shape is None:
+        return None
+    return torch.empty(shape, dtype=x.dtype, device="meta"), torch.empty(shape, dtype=torch.int64, device="meta")
+
+
+@meta_output("avg_pool2d")
+def _avg_pool2d(args: tuple, kwargs: dict) -> torch.Tensor | None:
+    x = args[0]
+    if _arg(args, kwargs, 6, "divisor_override") == 0:
+        return None  # torch raises for a zero divisor
+    shape = _pool2d_shape(
+        x, _arg(args, kwargs, 1, "kernel_size"), _arg(args, kwargs, 2, "stride", []),
+        _arg(args, kwargs, 3, "padding", 0), 1, _arg(args, kwargs, 4, "ceil_mode", False),
+    )  # fmt: skip
+    return None if shape is None else torch.empty(shape, dtype=x.dtype, device="meta")

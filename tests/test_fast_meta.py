@@ -144,3 +144,39 @@ def test_fast_and_torch_kernels_give_identical_profiles(monkeypatch: pytest.Monk
     slow = archstats.profile("densenet121", training=True)
     assert fast.layers.equals(slow.layers)
     assert fast.totals == slow.totals
+
+
+POOL_CASES = [
+    (size, k, s, p, d, ceil)
+    for size in (1, 2, 5, 7, 8, 13)
+    for k in (1, 2, 3, 4)
+    for s in (1, 2, 3)
+    for p in range(0, k // 2 + 2)  # one padding beyond k // 2, which torch rejects
+    for d in (1, 2)
+    for ceil in (False, True)
+]
+
+
+@pytest.mark.parametrize("op", ["max", "avg"])
+def test_pooling_shapes_against_torch_exhaustively(op: str) -> None:
+    """Every combination of size, kernel, stride, padding, dilation and ceil mode: the builder
+    either matches torch's kernel exactly or declines, and it declines whenever torch raises."""
+    built_count = 0
+    for size, k, s, p, d, ceil in POOL_CASES:
+        if op == "avg" and d != 1:
+            continue
+        x = _meta(1, 2, size, size + 1)
+        if op == "max":
+            func, args = torch.ops.aten.max_pool2d_with_indices.default, (x, [k, k], [s, s], [p, p], [d, d], ceil)
+        else:
+            func, args = torch.ops.aten.avg_pool2d.default, (x, [k, k], [s, s], [p, p], ceil, True, None)
+        built = fast_meta.builder(func)(args, {})
+        try:
+            reference = func(*args)
+        except RuntimeError:
+            assert built is None, (size, k, s, p, d, ceil)
+            continue
+        if built is not None:
+            _same_layout(func, built, reference)
+            built_count += 1
+    assert built_count > 100  # the builder is not simply declining everything
