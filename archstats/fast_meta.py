@@ -20,6 +20,8 @@ from typing import Any, Callable
 
 import torch
 
+from .rules import _arg
+
 Builder = Callable[[tuple, dict], Any]
 
 _BUILDERS: dict[Any, Builder] = {}
@@ -41,10 +43,6 @@ def meta_output(*names: str) -> Callable[[Builder], Builder]:
 
 def builder(func: Any) -> Builder | None:
     return _BUILDERS.get(getattr(func, "_overloadpacket", func))
-
-
-def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
-    return args[index] if len(args) > index else kwargs.get(name, default)
 
 
 def _plain_contiguous(t: Any) -> bool:

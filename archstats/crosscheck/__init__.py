@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Sequence
 
 from . import _flopcounter, _fvcore, _thop  # noqa: F401  (importing registers the tools)
-from .base import Measured, Prediction, Term, Tool, get_tool, register_tool, tool_names
+from .base import INSTALL_HINT, Measured, Prediction, Term, Tool, get_tool, register_tool, tool_names
 
 if TYPE_CHECKING:
     from ..profile import Profile
@@ -39,9 +39,6 @@ __all__ = [
     "register_tool",
     "tool_names",
 ]
-
-INSTALL_HINT = 'pip install "archstats[crosscheck]"'
-
 
 def _as_macs(value: int, unit: str) -> int | Fraction:
     """A figure in MACs: FLOPs count 2 per multiply-accumulate (exact; a half stays a fraction)."""

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import warnings
 from math import prod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .base import (
+    INSTALL_HINT,
     Measured,
     Prediction,
     Term,
+    exact_count,
     full_flops_by_category,
     is_adaptive_avg_pool_to_1,
     register_tool,
@@ -45,7 +47,6 @@ if TYPE_CHECKING:
     from ..engine import OpRecord
     from ..profile import Profile
 
-INSTALL_HINT = 'pip install "archstats[crosscheck]"'
 
 # Matrix products whose traced form fvcore has a handle for, with archstats' MACs as its figure.
 _PRODUCTS = frozenset({"aten.mm", "aten.addmm", "aten.bmm"})
@@ -137,7 +138,9 @@ class FvcoreTool:
             listed = ", ".join(f"{op.removeprefix('aten::')} x{k}" for op, k in sorted(unsupported.items()))
             notes.append(f"fvcore: unsupported ops, counted as 0: {listed}")
         return Measured(
-            total=_exact(total), per_module={name: _exact(v) for name, v in by_module.items()}, notes=tuple(notes)
+            total=exact_count(total, "fvcore's total"),
+            per_module={name: exact_count(v, f"fvcore's count for {name or '(model)'}") for name, v in by_module.items()},
+            notes=tuple(notes),
         )
 
     def predict(self, p: "Profile") -> Prediction:
@@ -172,11 +175,3 @@ class FvcoreTool:
             if "<" not in r.module:
                 per_module.setdefault(r.module, 0)
         return Prediction(base=p.totals.macs, terms=tuple(terms), per_module=per_module)
-
-
-def _exact(value: Any) -> int:
-    # fvcore's handles return ints except for einsum (a float from numpy's path optimiser)
-    as_float = float(value)
-    if not as_float.is_integer():
-        raise ValueError(f"fvcore reported a non-integral count: {value!r}")
-    return int(value)

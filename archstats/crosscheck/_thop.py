@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from torch import nn
 
-from .base import Measured, Prediction, Term, register_tool
+from .base import INSTALL_HINT, Measured, Prediction, Term, exact_count, register_tool
 
 if TYPE_CHECKING:
     import torch
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from ..engine import LayerRecord, OpRecord
     from ..profile import Profile
 
-INSTALL_HINT = 'pip install "archstats[crosscheck]"'
 
 #: thop's convention (version 2.2.3) in archstats' words: (what, how thop counts it).
 CONVENTION: tuple[tuple[str, str], ...] = (
@@ -165,12 +164,6 @@ def _own_figures(model: nn.Module, total: float, tree: dict) -> dict[nn.Module, 
     return own
 
 
-def _exact(value: float, what: str) -> int:
-    if value != int(value):
-        raise ValueError(f"thop reported a non-integral {what}: {value!r}")
-    return int(value)
-
-
 @register_tool("thop")
 class ThopTool:
     """``thop.profile(model, inputs=(x,))``: per-module hooks; MACs; leaf modules' own figures."""
@@ -215,10 +208,10 @@ class ThopTool:
         per_module: dict[str, int] = {}
         for module, ops in own.items():
             path = names[id(module)]
-            figure = _exact(ops, f"figure for {path or '(model)'}")
+            figure = exact_count(ops, f"thop's figure for {path or '(model)'}")
             if figure or (id(module) in ran and _is_leaf(module)):
                 per_module[path] = figure
-        return Measured(total=_exact(total, "total"), per_module=per_module, notes=_missing_rule_notes(ran.values()))
+        return Measured(total=exact_count(total, "thop's total"), per_module=per_module, notes=_missing_rule_notes(ran.values()))
 
     def predict(self, p: "Profile", model: nn.Module | None = None) -> Prediction:
         """thop's total and per-module figures for the profiled model, from archstats' op log.

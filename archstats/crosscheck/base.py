@@ -11,7 +11,7 @@ the explanation of the gap between the tool and archstats' MACs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
     import torch
@@ -65,6 +65,17 @@ class Tool(Protocol):
     def run(self, model: "nn.Module", x: "torch.Tensor") -> Measured: ...
 
     def predict(self, p: "Profile") -> Prediction: ...
+
+
+INSTALL_HINT = 'pip install "archstats[crosscheck]"'
+
+
+def exact_count(value: Any, what: str) -> int:
+    """A tool's count as an int: tools hand back floats or numpy numbers, and a non-integral one
+    is an error, never rounded."""
+    if not float(value).is_integer():
+        raise ValueError(f"{what} is not an integer: {value!r}")
+    return int(value)
 
 
 _TOOLS: dict[str, Callable[[], Tool]] = {}
