@@ -11,7 +11,8 @@ import contextlib
 import copy
 import importlib
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import torch
 from torch import nn
@@ -114,17 +115,37 @@ def _meta_copy(model: nn.Module) -> nn.Module:
 # Weight initialisers write values; a meta tensor holds none, yet torch still runs their Python
 # reference implementations on meta (tens of microseconds each, and the first one imports
 # torch._dynamo, about a second). Skipping them leaves the built model exactly as it would be.
-_INITIALISERS = {
-    getattr(nn.init, name) for name in (
-        "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_", "dirac_",
-        "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "sparse_",
-    ) if hasattr(nn.init, name)
-} | {
-    getattr(torch.Tensor, name) for name in (
-        "uniform_", "normal_", "fill_", "zero_", "bernoulli_", "random_", "exponential_", "geometric_",
-        "log_normal_", "cauchy_",
-    )
-}  # fmt: skip
+_INIT_FUNCTIONS = (
+    "uniform_",
+    "normal_",
+    "trunc_normal_",
+    "constant_",
+    "ones_",
+    "zeros_",
+    "eye_",
+    "dirac_",
+    "xavier_uniform_",
+    "xavier_normal_",
+    "kaiming_uniform_",
+    "kaiming_normal_",
+    "orthogonal_",
+    "sparse_",
+)
+_INIT_METHODS = (
+    "uniform_",
+    "normal_",
+    "fill_",
+    "zero_",
+    "bernoulli_",
+    "random_",
+    "exponential_",
+    "geometric_",
+    "log_normal_",
+    "cauchy_",
+)
+_INITIALISERS = {getattr(nn.init, name) for name in _INIT_FUNCTIONS if hasattr(nn.init, name)} | {
+    getattr(torch.Tensor, name) for name in _INIT_METHODS
+}
 
 
 class _SkipMetaInit(TorchFunctionMode):

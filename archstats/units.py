@@ -42,9 +42,9 @@ def human(value: Any, kind: str = "count") -> str:
     suffix = {"count": "", "macs": " MACs", "flops": " FLOPs"}[kind]
     # counts step down at 1.0 of a unit; compute steps down at 0.1 (0.72 G rather than 724 M)
     floor = 1.0 if kind == "count" else 0.1
-    for scale, prefix in _SI:
-        if abs(value) >= floor * scale:
-            return f"{sign}{_mantissa(abs(value) / scale)}{'' if kind == 'count' else ' '}{prefix}{suffix.strip()}"
+    for si_scale, prefix in _SI:
+        if abs(value) >= floor * si_scale:
+            return f"{sign}{_mantissa(abs(value) / si_scale)}{'' if kind == 'count' else ' '}{prefix}{suffix.strip()}"
     return f"{int(value)}{suffix}"
 
 
@@ -52,11 +52,10 @@ def human(value: Any, kind: str = "count") -> str:
 
 _PREFIX = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "b": 10**9, "t": 10**12}
 _SUFFIXES = {"count": ("",), "macs": ("", "mac", "macs", "madd", "madds"), "flops": ("", "flop", "flops")}
-_BYTE_UNITS = {
-    "": 1, "b": 1, "byte": 1, "bytes": 1,
-    "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-    "kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4,
-}  # fmt: skip
+_PLAIN_BYTES = {"": 1, "b": 1, "byte": 1, "bytes": 1}
+_DECIMAL_BYTES = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_BINARY_BYTES = {"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4}
+_BYTE_UNITS = _PLAIN_BYTES | _DECIMAL_BYTES | _BINARY_BYTES
 _NUMBER = _re.compile(r"^\s*([+-]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
 _EXAMPLES = {
     "count": "1.3M, 850K, 61,100,840",

@@ -25,11 +25,13 @@ STARTUP_FACTOR = 1.25  # ours: `archstats --help` at most this x `python -c "imp
 BOUNDS_HEADING = "## What bounds the time"
 ISSUE_TV16 = {"ptflops-aten": 2.84, "thop": 3.19, "fvcore": 4.79, "forward": 2.89, "floor": 1.03}
 
-PLACEHOLDER = ("_To be written by the lead from a profile of the engine (e.g. `python -m cProfile -s cumtime` on "
-               "`archstats.profile('resnet50')`, and `py-spy` over the zoo): which share of the time is torch's "
-               "meta dispatch (the floor above), which is archstats' per-op bookkeeping (rules, storage tracking, "
-               "receptive field, module stack), which is model construction on meta, and which is building "
-               "`Profile.layers`; and what that implies for the ratio to the floor._")
+PLACEHOLDER = (
+    "_To be written by the lead from a profile of the engine (e.g. `python -m cProfile -s cumtime` on "
+    "`archstats.profile('resnet50')`, and `py-spy` over the zoo): which share of the time is torch's "
+    "meta dispatch (the floor above), which is archstats' per-op bookkeeping (rules, storage tracking, "
+    "receptive field, module stack), which is model construction on meta, and which is building "
+    "`Profile.layers`; and what that implies for the ratio to the floor._"
+)
 
 Rec = dict[str, Any]
 
@@ -129,33 +131,44 @@ def total(runs: Runs, tool: str, models: list[str]) -> tuple[float | None, list[
 def header(data: dict[str, Any]) -> str:
     meta = data["meta"]
     m, v, st = meta["machine"], meta["versions"], meta["settings"]
-    quick = "\n> **Quick run (development only): small stand-ins, few models, 2 repeats. Not a result.**\n" \
-        if st["quick"] else ""
+    quick = (
+        "\n> **Quick run (development only): small stand-ins, few models, 2 repeats. Not a result.**\n"
+        if st["quick"]
+        else ""
+    )
     load = ", ".join(f"{x:.2f}" for x in m["load_avg_at_start"]) if m.get("load_avg_at_start") else "-"
-    rows = [["CPU", m["cpu"]], ["cores", f"{m['cores']} (usable {m['usable_cores']}); every tool runs on **one thread**"],
-            ["RAM", f"{m['ram_gib']:.1f} GiB" if m["ram_gib"] else "-"], ["OS", m["os"]], ["Python", m["python"]],
-            ["load average at start", load],
-            *[[k, f"`{val}`"] for k, val in v.items()]]
-    return (f"# Benchmarks: archstats against fvcore, thop, ptflops and torchinfo\n{quick}\n"
-            f"Measured {meta['date']} in one run of {meta['duration_s'] / 60:.1f} min on one machine. Reproduce with:\n\n"
-            f"```bash\n{meta['command']}\n```\n\n"
-            f"Every (tool, case) ran in a fresh subprocess with one thread (`torch.set_num_threads(1)`, "
-            f"`OMP_NUM_THREADS=MKL_NUM_THREADS=1`) under a {st['mem_cap_gib']:g} GiB address-space cap "
-            f"(`RLIMIT_AS`), {st['timeout_s']:g} s per model at most. archstats and the floor: "
-            f"{st['repeats']} calls per model; the CPU tools (peers, plain forward, archstats on a module): "
-            f"{st['peer_repeats']}. Times are the **median of the calls** (the first, cold call included; cold and "
-            f"warm are in the JSON). How to read every column: [benchmarks/README.md](../benchmarks/README.md). "
-            f"Raw data: [benchmarks.json](benchmarks.json).\n\n"
-            + table(["machine", ""], rows, "ll"))
+    rows = [
+        ["CPU", m["cpu"]],
+        ["cores", f"{m['cores']} (usable {m['usable_cores']}); every tool runs on **one thread**"],
+        ["RAM", f"{m['ram_gib']:.1f} GiB" if m["ram_gib"] else "-"],
+        ["OS", m["os"]],
+        ["Python", m["python"]],
+        ["load average at start", load],
+        *[[k, f"`{val}`"] for k, val in v.items()],
+    ]
+    return (
+        f"# Benchmarks: archstats against fvcore, thop, ptflops and torchinfo\n{quick}\n"
+        f"Measured {meta['date']} in one run of {meta['duration_s'] / 60:.1f} min on one machine. Reproduce with:\n\n"
+        f"```bash\n{meta['command']}\n```\n\n"
+        f"Every (tool, case) ran in a fresh subprocess with one thread (`torch.set_num_threads(1)`, "
+        f"`OMP_NUM_THREADS=MKL_NUM_THREADS=1`) under a {st['mem_cap_gib']:g} GiB address-space cap "
+        f"(`RLIMIT_AS`), {st['timeout_s']:g} s per model at most. archstats and the floor: "
+        f"{st['repeats']} calls per model; the CPU tools (peers, plain forward, archstats on a module): "
+        f"{st['peer_repeats']}. Times are the **median of the calls** (the first, cold call included; cold and "
+        f"warm are in the JSON). How to read every column: [benchmarks/README.md](../benchmarks/README.md). "
+        f"Raw data: [benchmarks.json](benchmarks.json).\n\n" + table(["machine", ""], rows, "ll")
+    )
 
 
 def tools_section() -> str:
     rows = [[f"`{t}`", DESCRIPTIONS[t]] for t in ORDER]
-    return ("\n## What is timed\n\nThe model (CPU, eval mode, for every tool but `archstats` and the floor) and the "
-            "input (`torch.randn`) are built **before** the timed region, except for `archstats` by name, whose "
-            "call includes building the model on meta (its normal use). Both archstats variants always read "
-            "`p.totals` and build `p.layers` (the DataFrame) inside the timed region.\n\n"
-            + table(["tool", "timed call"], rows, "ll"))
+    return (
+        "\n## What is timed\n\nThe model (CPU, eval mode, for every tool but `archstats` and the floor) and the "
+        "input (`torch.randn`) are built **before** the timed region, except for `archstats` by name, whose "
+        "call includes building the model on meta (its normal use). Both archstats variants always read "
+        "`p.totals` and build `p.layers` (the DataFrame) inside the timed region.\n\n"
+        + table(["tool", "timed call"], rows, "ll")
+    )
 
 
 def big_rows(runs: Runs, label: str, model: str, st: dict[str, Any]) -> tuple[list[list[str]], list[list[str]]]:
@@ -168,16 +181,31 @@ def big_rows(runs: Runs, label: str, model: str, st: dict[str, Any]) -> tuple[li
             continue
         start = runs.starts.get(("big", label, tool), {})
         ratio = r["median_s"] / a_t if a_t and r["status"] == "ok" else None
-        rows.append([f"`{tool}`", status_text(r, st["mem_cap_gib"], st["timeout_s"]), fmt_s(r.get("cold_s")),
-                     fmt_s(r.get("warm_s")), fmt_ratio(ratio), fmt_mib(start.get("rss_imports_mib")), fmt_mib(r.get("rss_built_mib")),
-                     fmt_mib(r.get("rss_peak_mib")), fmt_g(r.get("macs"))])
+        rows.append(
+            [
+                f"`{tool}`",
+                status_text(r, st["mem_cap_gib"], st["timeout_s"]),
+                fmt_s(r.get("cold_s")),
+                fmt_s(r.get("warm_s")),
+                fmt_ratio(ratio),
+                fmt_mib(start.get("rss_imports_mib")),
+                fmt_mib(r.get("rss_built_mib")),
+                fmt_mib(r.get("rss_peak_mib")),
+                fmt_g(r.get("macs")),
+            ]
+        )
         if tool in PEERS:
             ok = (ratio >= SPEEDUP_BIG) if ratio is not None else (True if failed(r) and a_t else None)
             why = fmt_ratio(ratio) if ratio is not None else status_text(r, st["mem_cap_gib"], st["timeout_s"])
             targets.append([f"{label}: >= {SPEEDUP_BIG:g}x faster than `{tool}`", why, verdict(ok)])
     rss = a.get("rss_peak_mib") if a else None
-    targets.append([f"{label}: archstats peak RSS < {RSS_BIG_MIB:g} MiB", fmt_mib(rss),
-                    verdict(None if rss is None or a["status"] != "ok" else rss < RSS_BIG_MIB)])
+    targets.append(
+        [
+            f"{label}: archstats peak RSS < {RSS_BIG_MIB:g} MiB",
+            fmt_mib(rss),
+            verdict(None if rss is None or a["status"] != "ok" else rss < RSS_BIG_MIB),
+        ]
+    )
     return rows, targets
 
 
@@ -186,19 +214,35 @@ def big_section(data: dict[str, Any], runs: Runs) -> tuple[str, list[list[str]]]
     labels = list(dict.fromkeys((r["label"], r["model"]) for r in data["runs"] if r["case"] == "big"))
     if not labels:
         return "", []
-    intro = ("\n## Heavy cases: time and peak memory\n\nPeak RSS is `ru_maxrss` of the worker at the end (it "
-             "includes the interpreter, torch, the tool, the model and the input); *after imports* is the baseline "
-             "before the model is built, *after build* once the model (and input) exist. `x archstats` is the "
-             "tool's median over archstats' (by name). MACs: the tool's own count (ptflops reports per sample; "
-             "fvcore's unit is one MAC per \"flop\"; the floor's is FlopCounterMode's FLOPs / 2).\n")
+    intro = (
+        "\n## Heavy cases: time and peak memory\n\nPeak RSS is `ru_maxrss` of the worker at the end (it "
+        "includes the interpreter, torch, the tool, the model and the input); *after imports* is the baseline "
+        "before the model is built, *after build* once the model (and input) exist. `x archstats` is the "
+        "tool's median over archstats' (by name). MACs: the tool's own count (ptflops reports per sample; "
+        "fvcore's unit is one MAC per \"flop\"; the floor's is FlopCounterMode's FLOPs / 2).\n"
+    )
     out = [intro]
     targets: list[list[str]] = []
     for label, model in labels:
         rows, t = big_rows(runs, label, model, st)
         targets += t
-        out.append(f"\n### {label}\n\n" + table(
-            ["tool", "median", "cold (1st call)", "warm", "x archstats", "RSS after imports", "RSS after build", "peak RSS",
-             "MACs"], rows))
+        out.append(
+            f"\n### {label}\n\n"
+            + table(
+                [
+                    "tool",
+                    "median",
+                    "cold (1st call)",
+                    "warm",
+                    "x archstats",
+                    "RSS after imports",
+                    "RSS after build",
+                    "peak RSS",
+                    "MACs",
+                ],
+                rows,
+            )
+        )
     return "".join(out), targets
 
 
@@ -208,11 +252,14 @@ def tv16_section(data: dict[str, Any], runs: Runs) -> tuple[str, list[list[str]]
         return "", []
     tools = runs.tools("zoo")
     st = data["meta"]["settings"]
-    rows = [[m, *[status_text(runs.get("zoo", "", t, m), st["mem_cap_gib"], st["timeout_s"]) for t in tools]]
-            for m in models]
+    rows = [
+        [m, *[status_text(runs.get("zoo", "", t, m), st["mem_cap_gib"], st["timeout_s"]) for t in tools]]
+        for m in models
+    ]
     totals = {t: total(runs, t, models) for t in tools}
-    rows.append(["**total**", *[f"**{fmt_s(totals[t][0])}**" if totals[t][0] is not None else "incomplete"
-                                for t in tools]])
+    rows.append(
+        ["**total**", *[f"**{fmt_s(totals[t][0])}**" if totals[t][0] is not None else "incomplete" for t in tools]]
+    )
     a_t = totals.get("archstats", (None,))[0]
     rows.append(["x archstats", *[fmt_ratio(totals[t][0] / a_t) if a_t and totals[t][0] else "-" for t in tools]])
     if len(models) == 16:
@@ -223,10 +270,14 @@ def tv16_section(data: dict[str, Any], runs: Runs) -> tuple[str, list[list[str]]
         cell = f"{fmt_s(floor_built)} (archstats / this: {a_t / floor_built:.2f}x)"
         rows.append(["floor incl. building the meta model", *[cell if t == "floor" else "" for t in tools]])
     notes = "".join(f"\n- {n}" for n in data["tv16_notes"])
-    text = (f"\n## Batch 1, default inputs: the 16 torchvision-equivalent models{partial}\n\n"
-            "Median per call; the total is the sum of the medians. The floor excludes building the meta model "
-            "(the last row adds it); `archstats` includes it.\n" + (notes + "\n" if notes else "") + "\n"
-            + table(["model", *[f"`{t}`" for t in tools]], rows))
+    text = (
+        f"\n## Batch 1, default inputs: the 16 torchvision-equivalent models{partial}\n\n"
+        "Median per call; the total is the sum of the medians. The floor excludes building the meta model "
+        "(the last row adds it); `archstats` includes it.\n"
+        + (notes + "\n" if notes else "")
+        + "\n"
+        + table(["model", *[f"`{t}`" for t in tools]], rows)
+    )
     return text, tv16_targets(runs, totals, a_t, len(models))
 
 
@@ -234,27 +285,36 @@ def floor_with_build(runs: Runs, models: list[str]) -> float | None:
     """The floor's total with its (untimed) meta construction added: like for like with archstats
     by name, whose call builds the model."""
     recs = [runs.get("zoo", "", "floor", m) for m in models]
-    if not all(r and r["status"] == "ok" and r.get("build_s") is not None for r in recs):
+    complete = [r for r in recs if r and r["status"] == "ok" and r.get("build_s") is not None]
+    if len(complete) != len(recs):
         return None
-    return sum(r["median_s"] + r["build_s"] for r in recs)  # type: ignore[index]
+    return sum(r["median_s"] + r["build_s"] for r in complete)
 
 
-def tv16_targets(runs: Runs, totals: dict[str, tuple[float | None, list[str]]], a_t: float | None,
-                 n: int) -> list[list[str]]:
+def tv16_targets(
+    runs: Runs, totals: dict[str, tuple[float | None, list[str]]], a_t: float | None, n: int
+) -> list[list[str]]:
     scope = "16 models" if n == 16 else f"{n} of the 16 models"
-    complete = {t: v[0] for t, v in totals.items() if t in PEERS and v[0] is not None}
+    complete = {t: total for t, (total, _) in totals.items() if t in PEERS and total is not None}
     targets = []
     if complete and a_t:
-        fastest = min(complete, key=complete.get)  # type: ignore[arg-type]
+        fastest = min(complete, key=complete.__getitem__)
         ratio = complete[fastest] / a_t
-        what = f"batch 1, {scope}: >= {SPEEDUP_TV16:g}x faster than the fastest peer (`{fastest}`, " \
+        what = (
+            f"batch 1, {scope}: >= {SPEEDUP_TV16:g}x faster than the fastest peer (`{fastest}`, "
             f"{fmt_s(complete[fastest])})"
+        )
         targets.append([what, f"{fmt_ratio(ratio)} (archstats {fmt_s(a_t)})", verdict(ratio >= SPEEDUP_TV16)])
     floor = totals.get("floor", (None,))[0]
     if floor and a_t:
         ratio = a_t / floor
-        targets.append([f"batch 1, {scope}: within {FLOOR_FACTOR:g}x of the FlopCounterMode floor ({fmt_s(floor)})",
-                        f"{ratio:.2f}x", verdict(ratio <= FLOOR_FACTOR)])
+        targets.append(
+            [
+                f"batch 1, {scope}: within {FLOOR_FACTOR:g}x of the FlopCounterMode floor ({fmt_s(floor)})",
+                f"{ratio:.2f}x",
+                verdict(ratio <= FLOOR_FACTOR),
+            ]
+        )
     return targets
 
 
@@ -268,15 +328,22 @@ def zoo_section(data: dict[str, Any], runs: Runs) -> str:
     for m in models:
         a, f = runs.median("zoo", "", "archstats", m), runs.median("zoo", "", "floor", m)
         ops = (runs.get("zoo", "", "archstats", m) or {}).get("n_ops")
-        rows.append([m, str(ops or "-"),
-                     *[status_text(runs.get("zoo", "", t, m), st["mem_cap_gib"], st["timeout_s"]) for t in tools],
-                     fmt_ratio(a / f) if a and f else "-"])
+        rows.append(
+            [
+                m,
+                str(ops or "-"),
+                *[status_text(runs.get("zoo", "", t, m), st["mem_cap_gib"], st["timeout_s"]) for t in tools],
+                fmt_ratio(a / f) if a and f else "-",
+            ]
+        )
     sums = [total(runs, t, models)[0] for t in tools]
     rows.append(["**total**", "", *[f"**{fmt_s(s)}**" if s is not None else "incomplete" for s in sums], ""])
-    return (f"\n## The whole zoo, batch 1, default inputs ({len(models)} models)\n\nMedian per call. Tools that need "
-            "a CPU model ran on the models listed for them (by default the 16 above; `--peers-on-zoo` for all); "
-            "`-` means not run. Last column: archstats over the floor.\n\n"
-            + table(["model", "aten ops", *[f"`{t}`" for t in tools], "archstats / floor"], rows))
+    return (
+        f"\n## The whole zoo, batch 1, default inputs ({len(models)} models)\n\nMedian per call. Tools that need "
+        "a CPU model ran on the models listed for them (by default the 16 above; `--peers-on-zoo` for all); "
+        "`-` means not run. Last column: archstats over the floor.\n\n"
+        + table(["model", "aten ops", *[f"`{t}`" for t in tools], "archstats / floor"], rows)
+    )
 
 
 def scaling_rows(runs: Runs, data: dict[str, Any], case: str) -> list[Rec]:
@@ -288,9 +355,19 @@ def scaling_table(recs: list[Rec]) -> str:
     for r in recs:
         ok = r["status"] == "ok"
         per_op = r["median_s"] / r["n_ops"] * 1e6 if ok and r.get("n_ops") else None
-        rows.append([r["label"], r["model"], fmt_s(r["median_s"]) if ok else r["status"], fmt_s(r.get("cold_s")),
-                     fmt_s(r.get("warm_s")), fmt_mib(r.get("rss_peak_mib")), str(r.get("n_ops", "-")),
-                     f"{per_op:.0f} us" if per_op else "-", fmt_g(r.get("macs"))])
+        rows.append(
+            [
+                r["label"],
+                r["model"],
+                fmt_s(r["median_s"]) if ok else r["status"],
+                fmt_s(r.get("cold_s")),
+                fmt_s(r.get("warm_s")),
+                fmt_mib(r.get("rss_peak_mib")),
+                str(r.get("n_ops", "-")),
+                f"{per_op:.0f} us" if per_op else "-",
+                fmt_g(r.get("macs")),
+            ]
+        )
     return table(["point", "model", "median", "cold", "warm", "peak RSS", "aten ops", "time / op", "MACs"], rows)
 
 
@@ -302,10 +379,18 @@ def flat_verdict(recs: list[Rec], what: str) -> list[list[str]]:
     rss = [r["rss_peak_mib"] for r in ok]
     t_ratio, rss_spread = max(times) / min(times), max(rss) - min(rss)
     span = f"{recs[0]['label']} to {recs[-1]['label']}"
-    return [[f"time flat in {what} ({span}; max/min <= {FLAT_TIME:g}, criterion ours)", f"{t_ratio:.2f}",
-             verdict(t_ratio <= FLAT_TIME and len(ok) == len(recs))],
-            [f"peak RSS flat in {what} (max - min <= {FLAT_RSS_MIB:g} MiB, criterion ours)", fmt_mib(rss_spread),
-             verdict(rss_spread <= FLAT_RSS_MIB and len(ok) == len(recs))]]
+    return [
+        [
+            f"time flat in {what} ({span}; max/min <= {FLAT_TIME:g}, criterion ours)",
+            f"{t_ratio:.2f}",
+            verdict(t_ratio <= FLAT_TIME and len(ok) == len(recs)),
+        ],
+        [
+            f"peak RSS flat in {what} (max - min <= {FLAT_RSS_MIB:g} MiB, criterion ours)",
+            fmt_mib(rss_spread),
+            verdict(rss_spread <= FLAT_RSS_MIB and len(ok) == len(recs)),
+        ],
+    ]
 
 
 def linear_verdict(recs: list[Rec]) -> list[list[str]]:
@@ -317,8 +402,13 @@ def linear_verdict(recs: list[Rec]) -> list[list[str]]:
     xs, ys = [r["n_ops"] for r in ok], [r["median_s"] for r in ok]
     fit = linear_fit(xs, ys)
     detail = f"{spread:.2f} (fit: {fit[0] * 1e3:.1f} ms + {fit[1] * 1e6:.0f} us/op, R^2 {fit[2]:.3f})"
-    return [[f"time linear in aten ops over depth (time/op max/min <= {LINEAR_SPREAD:g}, criterion ours)", detail,
-             verdict(spread <= LINEAR_SPREAD and len(ok) == len(recs))]]
+    return [
+        [
+            f"time linear in aten ops over depth (time/op max/min <= {LINEAR_SPREAD:g}, criterion ours)",
+            detail,
+            verdict(spread <= LINEAR_SPREAD and len(ok) == len(recs)),
+        ]
+    ]
 
 
 def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float, float]:
@@ -334,9 +424,11 @@ def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float, float]:
 
 def scaling_section(data: dict[str, Any], runs: Runs) -> tuple[str, list[list[str]]]:
     parts, targets = [], []
-    for case, title, what in (("scaling-batch", "batch (ResNet-50, 224x224)", "batch"),
-                              ("scaling-resolution", "resolution (ResNet-50, batch 1)", "resolution"),
-                              ("scaling-depth", "depth (batch 1, default inputs)", None)):
+    for case, title, what in (
+        ("scaling-batch", "batch (ResNet-50, 224x224)", "batch"),
+        ("scaling-resolution", "resolution (ResNet-50, batch 1)", "resolution"),
+        ("scaling-depth", "depth (batch 1, default inputs)", None),
+    ):
         recs = scaling_rows(runs, data, case)
         if not recs:
             continue
@@ -344,8 +436,10 @@ def scaling_section(data: dict[str, Any], runs: Runs) -> tuple[str, list[list[st
         targets += flat_verdict(recs, what) if what else linear_verdict(recs)
     if not parts:
         return "", []
-    return ("\n## Scaling of archstats\n\narchstats by name, one fresh worker per point (so peak RSS is the "
-            "point's own). Time per op = median / aten ops.\n" + "".join(parts)), targets
+    return (
+        "\n## Scaling of archstats\n\narchstats by name, one fresh worker per point (so peak RSS is the "
+        "point's own). Time per op = median / aten ops.\n" + "".join(parts)
+    ), targets
 
 
 def cli_section(data: dict[str, Any]) -> tuple[str, list[list[str]]]:
@@ -354,26 +448,50 @@ def cli_section(data: dict[str, Any]) -> tuple[str, list[list[str]]]:
         return "", []
     cmds = cli["commands"]
     base = statistics.median(cmds['python -c "import torch"']["times"])
-    rows = [[f"`{label}`", fmt_s(statistics.median(c["times"])), fmt_s(min(c["times"])),
-             fmt_delta(statistics.median(c["times"]) - base), str(c["returncode"])] for label, c in cmds.items()]
+    rows = [
+        [
+            f"`{label}`",
+            fmt_s(statistics.median(c["times"])),
+            fmt_s(min(c["times"])),
+            fmt_delta(statistics.median(c["times"]) - base),
+            str(c["returncode"]),
+        ]
+        for label, c in cmds.items()
+    ]
     heavy = sorted({m for v in cli["imports"].values() for m in v if m != "error"})
-    imp_rows = [[f"`{label}`", *[("yes" if v.get(m) else "no") if "error" not in v else "error" for m in heavy]]
-                for label, v in cli["imports"].items()]
+    imp_rows = [
+        [f"`{label}`", *[("yes" if v.get(m) else "no") if "error" not in v else "error" for m in heavy]]
+        for label, v in cli["imports"].items()
+    ]
     it = cli.get("importtime", {})
     it_text = ", ".join(f"`{k}` {v:.2f} s" for k, v in sorted(it.items(), key=lambda kv: -kv[1]))
-    text = ("\n## CLI start-up\n\nWhole commands, process start to exit (median and best of the runs), against a "
-            "bare `import torch`.\n\n" + table(["command", "median", "best", "over import torch", "exit"], rows)
-            + "\nHeavy modules loaded (in `sys.modules` at exit):\n\n"
-            + table(["entry point", *heavy], imp_rows, "l" * (len(heavy) + 1))
-            + (f"\nCumulative import time under `python -X importtime -c 'import archstats'`: {it_text}.\n"
-               if it_text else ""))
+    text = (
+        "\n## CLI start-up\n\nWhole commands, process start to exit (median and best of the runs), against a "
+        "bare `import torch`.\n\n"
+        + table(["command", "median", "best", "over import torch", "exit"], rows)
+        + "\nHeavy modules loaded (in `sys.modules` at exit):\n\n"
+        + table(["entry point", *heavy], imp_rows, "l" * (len(heavy) + 1))
+        + (
+            f"\nCumulative import time under `python -X importtime -c 'import archstats'`: {it_text}.\n"
+            if it_text
+            else ""
+        )
+    )
     helps = statistics.median(cmds["archstats --help"]["times"])
     lazy = [cli["imports"].get(k, {}) for k in ("import archstats", "archstats --help")]
     no_heavy = all("error" not in v and not v.get("pandas") and not v.get("matplotlib") for v in lazy)
-    targets = [[f"start-up dominated by `import torch` (`archstats --help` <= {STARTUP_FACTOR:g}x it, criterion ours)",
-                f"{helps / base:.2f}x ({fmt_s(helps)} vs {fmt_s(base)})", verdict(helps <= STARTUP_FACTOR * base)],
-               ["pandas and matplotlib not imported by `import archstats` nor `archstats --help`",
-                "none imported" if no_heavy else "imported", verdict(no_heavy)]]
+    targets = [
+        [
+            f"start-up dominated by `import torch` (`archstats --help` <= {STARTUP_FACTOR:g}x it, criterion ours)",
+            f"{helps / base:.2f}x ({fmt_s(helps)} vs {fmt_s(base)})",
+            verdict(helps <= STARTUP_FACTOR * base),
+        ],
+        [
+            "pandas and matplotlib not imported by `import archstats` nor `archstats --help`",
+            "none imported" if no_heavy else "imported",
+            verdict(no_heavy),
+        ],
+    ]
     return text, targets
 
 
@@ -381,8 +499,16 @@ def failures_section(data: dict[str, Any]) -> str:
     bad = [r for r in data["runs"] if r["status"] != "ok"]
     if not bad:
         return "\n## Failures\n\nNone: every tool ran every model it was given.\n"
-    rows = [[r["case"] + (f" {r['label']}" if r.get("label") else ""), f"`{r['tool']}`", r["model"], r["status"],
-             (r.get("error") or "").replace("|", "\\|")[:200]] for r in bad]
+    rows = [
+        [
+            r["case"] + (f" {r['label']}" if r.get("label") else ""),
+            f"`{r['tool']}`",
+            r["model"],
+            r["status"],
+            (r.get("error") or "").replace("|", "\\|")[:200],
+        ]
+        for r in bad
+    ]
     return "\n## Failures\n\n" + table(["case", "tool", "model", "status", "error (first line)"], rows, "lllll")
 
 
@@ -393,8 +519,17 @@ def render(data: dict[str, Any]) -> str:
     sc, t_sc = scaling_section(data, runs)
     cli, t_cli = cli_section(data)
     targets = t_big + t_tv + t_sc + t_cli
-    summary = ("\n## Targets (issue 7)\n\n" + table(["target", "measured", "verdict"], targets, "lll")
-               if targets else "")
+    summary = "\n## Targets (issue 7)\n\n" + table(["target", "measured", "verdict"], targets, "lll") if targets else ""
     bounds = f"\n{BOUNDS_HEADING}\n\n" + PLACEHOLDER + "\n"
-    return (header(data) + summary + tools_section() + big + tv + zoo_section(data, runs) + sc + cli + bounds
-            + failures_section(data))
+    return (
+        header(data)
+        + summary
+        + tools_section()
+        + big
+        + tv
+        + zoo_section(data, runs)
+        + sc
+        + cli
+        + bounds
+        + failures_section(data)
+    )

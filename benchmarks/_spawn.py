@@ -6,6 +6,7 @@ Only the processes started here are ever killed, by their own process group id.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -18,8 +19,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "_worker.py"
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-              "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
 
 
 def worker_env() -> dict[str, str]:
@@ -85,10 +91,8 @@ def _digest(events: list[dict[str, Any]], attempt: Attempt) -> None:
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)  # the worker's own session: it and nothing else
-    except ProcessLookupError:
-        pass
     proc.wait()
 
 
@@ -98,14 +102,30 @@ def _run_once(job: Job, models: list[str], settings: Settings, tag: str) -> tupl
     progress = settings.workdir / f"{tag}.jsonl"
     log = settings.workdir / f"{tag}.log"
     progress.unlink(missing_ok=True)
-    cmd = [sys.executable, str(WORKER), "--tool", job.tool, "--models", ",".join(models), "--batch", str(job.batch),
-           "--input", job.input, "--repeats", str(job.repeats), "--mem-cap-gib", str(settings.mem_cap_gib),
-           "--progress", str(progress)]
+    cmd = [
+        sys.executable,
+        str(WORKER),
+        "--tool",
+        job.tool,
+        "--models",
+        ",".join(models),
+        "--batch",
+        str(job.batch),
+        "--input",
+        job.input,
+        "--repeats",
+        str(job.repeats),
+        "--mem-cap-gib",
+        str(settings.mem_cap_gib),
+        "--progress",
+        str(progress),
+    ]
     attempt = Attempt()
     spawned = time.monotonic()
     with open(log, "wb") as log_file:
-        proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, env=worker_env(),
-                                start_new_session=True, cwd=HERE.parent)
+        proc = subprocess.Popen(
+            cmd, stdout=log_file, stderr=subprocess.STDOUT, env=worker_env(), start_new_session=True, cwd=HERE.parent
+        )
         timed_out = False
         while True:
             rc = proc.poll()
@@ -130,8 +150,19 @@ def _failure(job: Job, model: str, rc: int | None, timed_out: bool, settings: Se
     else:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] if log.exists() else []
         status, error = "crashed", f"worker exited with code {rc}: {tail[0] if tail else ''}"[:300]
-    return {"event": "result", "tool": job.tool, "model": model, "batch": job.batch, "status": status, "error": error,
-            "times": [], "cold_s": None, "warm_s": None, "median_s": None, "rss_peak_mib": None}
+    return {
+        "event": "result",
+        "tool": job.tool,
+        "model": model,
+        "batch": job.batch,
+        "status": status,
+        "error": error,
+        "times": [],
+        "cold_s": None,
+        "warm_s": None,
+        "median_s": None,
+        "rss_peak_mib": None,
+    }
 
 
 def run_job(job: Job, settings: Settings) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -173,8 +204,11 @@ def _say(settings: Settings, job: Job, rec: dict[str, Any]) -> None:
         what = f"{rec['median_s']:.3f} s (cold {rec['cold_s']:.3f}), peak RSS {rec['rss_peak_mib']:.0f} MiB"
     else:
         what = f"{rec['status']}: {rec.get('error', '')}"
-    print(f"  [{job.case}{' ' + job.label if job.label else ''}] {job.tool:16s} {rec['model']:24s} {what}",
-          file=sys.stderr, flush=True)
+    print(
+        f"  [{job.case}{' ' + job.label if job.label else ''}] {job.tool:16s} {rec['model']:24s} {what}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def run_command(cmd: list[str], repeats: int, timeout_s: float) -> dict[str, Any]:
@@ -183,13 +217,27 @@ def run_command(cmd: list[str], repeats: int, timeout_s: float) -> dict[str, Any
     rc = None
     for _ in range(repeats):
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=worker_env(),
-                              timeout=timeout_s, cwd=HERE.parent, check=False)
+        proc = subprocess.run(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=worker_env(),
+            timeout=timeout_s,
+            cwd=HERE.parent,
+            check=False,
+        )
         times.append(time.perf_counter() - t0)
         rc = proc.returncode
     return {"cmd": cmd, "times": times, "returncode": rc}
 
 
 def run_python(code: str, args: tuple[str, ...] = (), timeout_s: float = 120.0) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *args, "-c", code], capture_output=True, text=True, env=worker_env(),
-                          timeout=timeout_s, cwd=HERE.parent, check=False)
+    return subprocess.run(
+        [sys.executable, *args, "-c", code],
+        capture_output=True,
+        text=True,
+        env=worker_env(),
+        timeout=timeout_s,
+        cwd=HERE.parent,
+        check=False,
+    )

@@ -8,8 +8,19 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # Distribution names (ultralytics-thop is imported as `thop`).
-DISTRIBUTIONS = ("archstats", "torch", "fvcore", "ultralytics-thop", "ptflops", "torchinfo", "numpy", "pandas",
-                 "matplotlib", "click", "rich")
+DISTRIBUTIONS = (
+    "archstats",
+    "torch",
+    "fvcore",
+    "ultralytics-thop",
+    "ptflops",
+    "torchinfo",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "click",
+    "rich",
+)
 
 
 def _cpu_model() -> str:

@@ -116,14 +116,18 @@ def _profile_and_layers(target: Any, batch: int, size: tuple[int, ...]) -> dict[
 
 
 def _prepare_archstats(name: str, batch: int, size: tuple[int, ...]) -> Prepared:
-    return Prepared(lambda: _profile_and_layers(name, batch, size), build_s=None,
-                    notes=["includes building the model on meta"])
+    return Prepared(
+        lambda: _profile_and_layers(name, batch, size), build_s=None, notes=["includes building the model on meta"]
+    )
 
 
 def _prepare_archstats_module(name: str, batch: int, size: tuple[int, ...]) -> Prepared:
     model, build = _cpu_model(name)
-    return Prepared(lambda: _profile_and_layers(model, batch, size), build_s=build,
-                    notes=["includes the meta copy of the CPU model"])
+    return Prepared(
+        lambda: _profile_and_layers(model, batch, size),
+        build_s=build,
+        notes=["includes the meta copy of the CPU model"],
+    )
 
 
 # ------------------------------------------------------------------------------------ references
@@ -137,8 +141,9 @@ def _import_torch() -> str:
 
 def _prepare_floor(name: str, batch: int, size: tuple[int, ...]) -> Prepared:
     import torch
-    from archstats_models import get_model
     from torch.utils.flop_counter import FlopCounterMode
+
+    from archstats_models import get_model
 
     t0 = time.perf_counter()
     with torch.device("meta"):
@@ -171,7 +176,7 @@ def _prepare_forward(name: str, batch: int, size: tuple[int, ...]) -> Prepared:
 
 
 def _import_fvcore() -> str:
-    from fvcore.nn import FlopCountAnalysis  # noqa: F401
+    from fvcore.nn import FlopCountAnalysis  # noqa: F401 (the worker times this import)
 
     # fvcore reports skipped ops through logging and tracing through warnings: silence both, as a
     # user who only wants the number would.
@@ -195,7 +200,7 @@ def _prepare_fvcore(name: str, batch: int, size: tuple[int, ...]) -> Prepared:
 
 
 def _import_thop() -> str:
-    import thop  # noqa: F401
+    import thop  # noqa: F401 (the worker times this import)
 
     return _version("ultralytics-thop")
 
@@ -214,7 +219,7 @@ def _prepare_thop(name: str, batch: int, size: tuple[int, ...]) -> Prepared:
 
 
 def _import_ptflops() -> str:
-    import ptflops  # noqa: F401
+    import ptflops  # noqa: F401 (the worker times this import)
 
     return _version("ptflops")
 
@@ -239,7 +244,8 @@ def _ptflops_preparer(backend: str) -> Callable[[str, int, tuple[int, ...]], Pre
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
                 macs, _params = get_model_complexity_info(
-                    model, tuple(size), as_strings=False, print_per_layer_stat=False, backend=backend, **kwargs)
+                    model, tuple(size), as_strings=False, print_per_layer_stat=False, backend=backend, **kwargs
+                )
             if macs is None:
                 raise SwallowedError(out.getvalue().strip() or "ptflops returned None")
             return int(macs)
@@ -250,7 +256,7 @@ def _ptflops_preparer(backend: str) -> Callable[[str, int, tuple[int, ...]], Pre
 
 
 def _import_torchinfo() -> str:
-    import torchinfo  # noqa: F401
+    import torchinfo  # noqa: F401 (the worker times this import)
 
     return _version("torchinfo")
 

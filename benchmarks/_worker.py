@@ -92,7 +92,7 @@ def measure(tool: Any, model: str, batch: int, size: tuple[int, ...] | None, rep
             extra = result if isinstance(result, dict) else {"macs": result}
             del result
         rec["status"] = "ok"
-    except Exception as exc:  # noqa: BLE001  (any failure of a peer is a result, not a crash)
+    except Exception as exc:
         rec.update(status=classify(exc), error=first_line(exc))
     finally:
         prepared = None
@@ -128,8 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     version = tool.imports()
     import_s = time.perf_counter() - t0
     with open(args.progress, "a", encoding="utf-8") as out:
-        emit(out, {"event": "start", "tool": args.tool, "version": version, "torch": torch.__version__,
-                   "threads": torch.get_num_threads(), "import_s": import_s, "rss_imports_mib": max_rss_mib()})
+        emit(
+            out,
+            {
+                "event": "start",
+                "tool": args.tool,
+                "version": version,
+                "torch": torch.__version__,
+                "threads": torch.get_num_threads(),
+                "import_s": import_s,
+                "rss_imports_mib": max_rss_mib(),
+            },
+        )
         for model in args.models.split(","):
             emit(out, {"event": "begin", "model": model, "t": time.time()})
             rec = measure(tool, model, args.batch, parse_size(args.input), args.repeats)

@@ -33,8 +33,24 @@ PEERS = ("fvcore", "thop", "ptflops-aten", "ptflops-pytorch", "torchinfo")
 
 # The 16 torchvision-equivalent models of the issue's batch-1 target, with substitutes (in order)
 # for any that the zoo does not register.
-TV16 = ("alexnet", "vgg11", "vgg13", "vgg16", "vgg19", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152",
-        "resnext50_32x4d", "wide_resnet50_2", "densenet121", "densenet169", "squeezenet1_0", "googlenet")
+TV16 = (
+    "alexnet",
+    "vgg11",
+    "vgg13",
+    "vgg16",
+    "vgg19",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "resnext50_32x4d",
+    "wide_resnet50_2",
+    "densenet121",
+    "densenet169",
+    "squeezenet1_0",
+    "googlenet",
+)
 TV16_SUBSTITUTES = ("densenet201", "densenet161", "squeezenet1_1", "efficientnet_b0")
 
 # (model, batch, input) of the heavy cases with their targets.
@@ -44,8 +60,11 @@ BIG_QUICK = (("vgg11", 2, "3x224x224"), ("efficientnet_b0", 2, "3x224x224"))
 SCALING = {
     "batch": ("resnet50", [1, 8, 64, 256], None),
     "resolution": ("resnet50", None, [224, 384, 512, 768, 1024]),
-    "depth": (["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169",
-               "densenet201"], None, None),
+    "depth": (
+        ["resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "densenet121", "densenet169", "densenet201"],
+        None,
+        None,
+    ),
 }
 SCALING_QUICK = {
     "batch": ("resnet50", [1, 8], None),
@@ -58,26 +77,44 @@ CASES = ("zoo", "big", "scaling", "cli")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true",
-                    help="few models, 2 repeats, small stand-ins for the big cases (development only)")
-    ap.add_argument("--repeats", type=int, default=None,
-                    help="calls per worker for archstats and the floor, and runs per CLI command (default 5; quick 2)")
-    ap.add_argument("--peer-repeats", type=int, default=None,
-                    help="calls per worker for the CPU tools: peers, plain forward, archstats-module (default 3; quick 2)")
-    ap.add_argument("--out", default=str(ROOT / "reports" / "benchmarks.md"),
-                    help="Markdown report; the JSON is written beside it with the suffix .json")
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="few models, 2 repeats, small stand-ins for the big cases (development only)",
+    )
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="calls per worker for archstats and the floor, and runs per CLI command (default 5; quick 2)",
+    )
+    ap.add_argument(
+        "--peer-repeats",
+        type=int,
+        default=None,
+        help="calls per worker for the CPU tools: peers, plain forward, archstats-module (default 3; quick 2)",
+    )
+    ap.add_argument(
+        "--out",
+        default=str(ROOT / "reports" / "benchmarks.md"),
+        help="Markdown report; the JSON is written beside it with the suffix .json",
+    )
     ap.add_argument("--models", default=None, help="comma-separated zoo models (default: all of list_models())")
     ap.add_argument("--peers", default=",".join(PEERS), help=f"comma-separated subset of {','.join(PEERS)}, or 'none'")
-    ap.add_argument("--peers-on-zoo", action="store_true",
-                    help="run the peers (and plain forward, archstats-module) over every zoo model, not only the "
-                         "16 torchvision-equivalent ones (adds about 15 min)")
+    ap.add_argument(
+        "--peers-on-zoo",
+        action="store_true",
+        help="run the peers (and plain forward, archstats-module) over every zoo model, not only the "
+        "16 torchvision-equivalent ones (adds about 15 min)",
+    )
     ap.add_argument("--skip-big", action="store_true", help="skip VGG16 b64 and EfficientNet-B7 b8")
     ap.add_argument("--cases", default=",".join(CASES), help=f"comma-separated subset of {','.join(CASES)}")
     ap.add_argument("--mem-cap-gib", type=float, default=19.0, help="RLIMIT_AS per worker (0: none)")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per model in a worker before it is killed")
     ap.add_argument("--workdir", default=None, help="where worker logs go (default: a new temp directory)")
-    ap.add_argument("--render", metavar="JSON", default=None,
-                    help="measure nothing: rewrite --out from a saved benchmarks.json")
+    ap.add_argument(
+        "--render", metavar="JSON", default=None, help="measure nothing: rewrite --out from a saved benchmarks.json"
+    )
     args = ap.parse_args(argv)
     args.repeats = args.repeats or (2 if args.quick else 5)
     args.peer_repeats = args.peer_repeats or (2 if args.quick else 3)
@@ -92,8 +129,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def zoo_names() -> list[str]:
-    proc = run_python("import json; from archstats_models import list_models; "
-                      "print(json.dumps([i.name for i in list_models()]))")
+    proc = run_python(
+        "import json; from archstats_models import list_models; print(json.dumps([i.name for i in list_models()]))"
+    )
     if proc.returncode != 0:
         sys.exit(f"cannot list the zoo: {proc.stderr.strip()[-500:]}")
     return json.loads(proc.stdout)
@@ -127,8 +165,10 @@ def big_jobs(args: argparse.Namespace) -> list[Job]:
     for model, batch, size in BIG_QUICK if args.quick else BIG:
         label = f"{model} b{batch} {size}"
         jobs += [Job("big", t, [model], batch, size, args.repeats, label) for t in ("archstats", "floor")]
-        jobs += [Job("big", t, [model], batch, size, args.peer_repeats, label)
-                 for t in ("archstats-module", "forward", *args.peers)]
+        jobs += [
+            Job("big", t, [model], batch, size, args.peer_repeats, label)
+            for t in ("archstats-module", "forward", *args.peers)
+        ]
     return jobs
 
 
@@ -137,8 +177,7 @@ def scaling_jobs(args: argparse.Namespace) -> list[Job]:
     model, batches, _ = spec["batch"]
     jobs = [Job("scaling-batch", "archstats", [model], b, "3x224x224", args.repeats, f"batch {b}") for b in batches]
     model, _, sizes = spec["resolution"]
-    jobs += [Job("scaling-resolution", "archstats", [model], 1, f"3x{s}x{s}", args.repeats, f"{s}x{s}")
-             for s in sizes]
+    jobs += [Job("scaling-resolution", "archstats", [model], 1, f"3x{s}x{s}", args.repeats, f"{s}x{s}") for s in sizes]
     # One worker per depth point too: the peak RSS of each must be its own.
     jobs += [Job("scaling-depth", "archstats", [m], 1, "default", args.repeats, m) for m in spec["depth"][0]]
     return jobs
@@ -171,11 +210,16 @@ HEAVY = ("torch", "pandas", "matplotlib", "rich", "numpy", "sympy", "archstats_m
 
 def heavy_imports() -> dict[str, dict[str, bool]]:
     """sys.modules at exit of `import archstats` and of the CLI's --help / list / profile."""
-    probe = ("import atexit, json, sys\n"
-             f"atexit.register(lambda: sys.__stderr__.write('@@' + json.dumps({{m: m in sys.modules for m in {HEAVY!r}}})))\n")
+    probe = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.__stderr__.write('@@' + json.dumps("
+        f"{{m: m in sys.modules for m in {HEAVY!r}}})))\n"
+    )
     entry = {"import archstats": "import archstats"}
     for cmd in ("--help", "list", "profile resnet50"):
-        entry[f"archstats {cmd}"] = f"sys.argv = ['archstats', *{cmd.split()!r}]\nfrom archstats.cli import main\nmain()"
+        entry[f"archstats {cmd}"] = (
+            f"sys.argv = ['archstats', *{cmd.split()!r}]\nfrom archstats.cli import main\nmain()"
+        )
     out = {}
     for label, code in entry.items():
         proc = run_python(probe + code)
@@ -222,8 +266,15 @@ def run_all(args: argparse.Namespace) -> dict[str, Any]:
         runs += records
         starts += [dict(s, case=job.case, label=job.label) for s in started]
     cli = cli_case(args) if "cli" in args.cases else None
-    return {"runs": runs, "workers": starts, "cli": cli, "tv16": tv, "tv16_notes": tv_notes, "zoo_models": models,
-            "workdir": str(workdir)}
+    return {
+        "runs": runs,
+        "workers": starts,
+        "cli": cli,
+        "tv16": tv,
+        "tv16_notes": tv_notes,
+        "zoo_models": models,
+        "workdir": str(workdir),
+    }
 
 
 def keep_bounds_section(new: str, out: Path) -> str:
@@ -241,9 +292,9 @@ def keep_bounds_section(new: str, out: Path) -> str:
         return start, (end if end >= 0 else len(text))
 
     o, n = section(old), section(new)
-    if not o or not n or "_To be written by the lead" in old[o[0]:o[1]]:
+    if not o or not n or "_To be written by the lead" in old[o[0] : o[1]]:
         return new
-    return new[:n[0]] + old[o[0]:o[1]] + new[n[1]:]
+    return new[: n[0]] + old[o[0] : o[1]] + new[n[1] :]
 
 
 def write(data: dict[str, Any], out: Path) -> None:
@@ -272,9 +323,17 @@ def main(argv: list[str] | None = None) -> int:
         "duration_s": time.time() - t0,
         "machine": host,
         "versions": versions(),
-        "settings": {"quick": args.quick, "repeats": args.repeats, "peer_repeats": args.peer_repeats,
-                     "mem_cap_gib": args.mem_cap_gib, "timeout_s": args.timeout, "threads": 1,
-                     "peers": args.peers, "peers_on_zoo": args.peers_on_zoo, "cases": args.cases},
+        "settings": {
+            "quick": args.quick,
+            "repeats": args.repeats,
+            "peer_repeats": args.peer_repeats,
+            "mem_cap_gib": args.mem_cap_gib,
+            "timeout_s": args.timeout,
+            "threads": 1,
+            "peers": args.peers,
+            "peers_on_zoo": args.peers_on_zoo,
+            "cases": args.cases,
+        },
     }
     write(data, out)
     print(f"wrote {out} and {out.with_suffix('.json')} in {data['meta']['duration_s'] / 60:.1f} min", file=sys.stderr)

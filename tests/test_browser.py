@@ -37,18 +37,27 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary (chromium / /usr/bin/chromium) to render the HTML report")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium binary (chromium / /usr/bin/chromium) to render the HTML report"
+)
 
 RECORDER = """<script>
 window.__errors = [];
 window.addEventListener("error", function (e) {
   var t = e.target;
-  window.__errors.push(t && t !== window && t.tagName ? "failed to load <" + t.tagName.toLowerCase() + ">" : String(e.message));
+  window.__errors.push(
+    t && t !== window && t.tagName ? "failed to load <" + t.tagName.toLowerCase() + ">" : String(e.message)
+  );
 }, true);
-window.addEventListener("unhandledrejection", function (e) { window.__errors.push("unhandled rejection: " + e.reason); });
+window.addEventListener("unhandledrejection", function (e) {
+  window.__errors.push("unhandled rejection: " + e.reason);
+});
 (function () {
   var original = console.error;
-  console.error = function () { window.__errors.push("console.error: " + Array.prototype.join.call(arguments, " ")); return original.apply(console, arguments); };
+  console.error = function () {
+    window.__errors.push("console.error: " + Array.prototype.join.call(arguments, " "));
+    return original.apply(console, arguments);
+  };
 })();
 </script>"""
 
@@ -56,7 +65,8 @@ CHECKER = """<script>
 window.addEventListener("load", function () {
   var out = {errors: window.__errors, tables: [], images: [], sorted: null};
   Array.prototype.forEach.call(document.querySelectorAll("table"), function (t) {
-    out.tables.push({rows: t.tBodies[0] ? t.tBodies[0].rows.length : 0, headers: t.tHead ? t.tHead.rows[0].cells.length : 0,
+    out.tables.push({rows: t.tBodies[0] ? t.tBodies[0].rows.length : 0,
+                     headers: t.tHead ? t.tHead.rows[0].cells.length : 0,
                      sortable: t.classList.contains("sortable")});
   });
   Array.prototype.forEach.call(document.images, function (img) {
@@ -70,7 +80,8 @@ window.addEventListener("load", function () {
     if (col >= 0) {
       ths[col].click();
       out.sorted = {aria: ths[col].getAttribute("aria-sort"),
-                    modules: Array.prototype.map.call(table.tBodies[0].rows, function (r) { return r.cells[0].textContent; })};
+                    modules: Array.prototype.map.call(table.tBodies[0].rows,
+                                                      function (r) { return r.cells[0].textContent; })};
     }
   }
   var pre = document.createElement("pre");
@@ -83,10 +94,20 @@ window.addEventListener("load", function () {
 
 def _run(args: list[str], profile_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     cmd = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", "--hide-scrollbars", f"--user-data-dir={profile_dir}", *args,
-    ]  # fmt: skip
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile_dir}",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -95,7 +116,9 @@ def _check(page: Path, tmp_path: Path) -> dict:
     raw = page.read_text(encoding="utf-8")
     assert raw.count("<head>") == 1 and raw.count("</body>") == 1
     instrumented = tmp_path / f"{page.stem}.check.html"
-    instrumented.write_text(raw.replace("<head>", "<head>\n" + RECORDER, 1).replace("</body>", CHECKER + "\n</body>", 1), encoding="utf-8")
+    instrumented.write_text(
+        raw.replace("<head>", "<head>\n" + RECORDER, 1).replace("</body>", CHECKER + "\n</body>", 1), encoding="utf-8"
+    )
     done = _run(["--virtual-time-budget=5000", "--dump-dom", instrumented.as_uri()], tmp_path / "chromium-profile")
     assert done.returncode == 0, done.stderr[-2000:]
     m = re.search(r'<pre id="archstats-check">(.*?)</pre>', done.stdout, re.S)
@@ -105,7 +128,10 @@ def _check(page: Path, tmp_path: Path) -> dict:
 
 def _screenshot(page: Path, tmp_path: Path) -> Path:
     shot = tmp_path / f"{page.stem}.png"
-    done = _run(["--window-size=1280,2000", f"--screenshot={shot}", "--virtual-time-budget=3000", page.as_uri()], tmp_path / "chromium-shot")
+    done = _run(
+        ["--window-size=1280,2000", f"--screenshot={shot}", "--virtual-time-budget=3000", page.as_uri()],
+        tmp_path / "chromium-shot",
+    )
     assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
     assert shot.read_bytes().startswith(PNG_SIGNATURE) and shot.stat().st_size > 10_000
     artifacts = os.environ.get("ARCHSTATS_ARTIFACTS")

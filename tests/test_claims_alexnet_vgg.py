@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from archstats.claims import APPROX, FAILS, HOLDS, NOT_CHECKABLE, catalog, run, select
@@ -279,4 +278,3 @@ def test_alexnet_relu_6x(results):
     o = outcome(results, "alexnet-relu-6x")
     assert o.verdict == NOT_CHECKABLE
     assert o.measured == "7/7 hidden weight layers followed by ReLU"  # conv1-5, fc6, fc7
-

@@ -160,7 +160,9 @@ def test_dwsep_cost_ratio(results):
     assert o.verdict == "holds"
     assert o.expected == pytest.approx(1 / 64 + 1 / 9)  # 0.12674
     assert o.measured == pytest.approx((225792 + 1605632) / (64 * 784 * 9 * 32))  # 1,831,424 / 14,450,688
-    assert value(o, "Dk=7 M=32 N=64 in 28x28 s1 same: MACs separable / standard: measured") == pytest.approx(1 / 64 + 1 / 49)
+    assert value(o, "Dk=7 M=32 N=64 in 28x28 s1 same: MACs separable / standard: measured") == pytest.approx(
+        1 / 64 + 1 / 49
+    )
     assert value(o, "Dk=1 M=32 N=64 in 28x28 s1 same: MACs separable / standard: measured") == pytest.approx(1 + 1 / 64)
 
 
@@ -200,9 +202,7 @@ def test_mobilenet_width_multiplier(results):
     for alpha, paper in ((0.75, 2.6e6), (0.5, 1.3e6), (0.25, 0.5e6)):
         assert abs(value(o, f"alpha={alpha}: fewer params") - paper) < 0.05e6
     # D_F read as the input size overcounts the 4 stride-2 layers by 4x
-    overcount = sum(
-        (9 * m + m * n) * (d * (2 if i in (1, 3, 5, 11) else 1)) ** 2 for i, (m, n, d) in enumerate(TABLE1)
-    )
+    overcount = sum((9 * m + m * n) * (d * (2 if i in (1, 3, 5, 11) else 1)) ** 2 for i, (m, n, d) in enumerate(TABLE1))
     assert value(o, "alpha=1 formula with D_F = each layer's input size") == pytest.approx(overcount)
 
 

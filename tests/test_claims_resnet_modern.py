@@ -62,8 +62,6 @@ def test_the_sections_hold_exactly_these_claims() -> None:
     assert by_section == (RESNET_IDS, MODERN_IDS)
 
 
-
-
 # ------------------------------------------------------------------------------------- ResNet
 
 

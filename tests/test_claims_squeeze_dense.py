@@ -93,7 +93,10 @@ def test_squeezenet_layout():
     v = values(o)
     assert v["pools after"] == "conv1, fire4, fire8, conv10"
     assert v["fire modules"] == 8
-    assert v["squeezenet1_1 layout"] == "conv1 maxpool fire2 fire3 maxpool fire4 fire5 maxpool fire6 fire7 fire8 fire9 conv10 gap"
+    assert (
+        v["squeezenet1_1 layout"]
+        == "conv1 maxpool fire2 fire3 maxpool fire4 fire5 maxpool fire6 fire7 fire8 fire9 conv10 gap"
+    )
 
 
 def test_squeezenet_24_metaparameters():
@@ -213,7 +216,9 @@ def test_densenet_transition_halves():
     assert v["densenet121 transition1 256->128 ch, 56->28 px: channels out/in: measured (holds)"] == 0.5
     # DenseNet-BC-100: 24 + 16*12 = 216 -> 108 at 32 -> 16
     assert v["densenet_bc100_k12 transition1 216->108 ch, 32->16 px: channels out/in: measured (holds)"] == 0.5
-    theta1 = [val for label, val in v.items() if label.startswith("theta=1") and "channels" in label and "measured" in label]
+    theta1 = [
+        val for label, val in v.items() if label.startswith("theta=1") and "channels" in label and "measured" in label
+    ]
     assert theta1 and all(r == 1.0 for r in theta1)
 
 
@@ -267,4 +272,6 @@ def test_densenet_vs_resnet_params_is_not_checkable():
     v = values(o)
     assert v["DenseNet-121 / ResNet-50 (ImageNet): ratio"] == pytest.approx(DENSENET121 / RESNET50)  # 0.312
     # DenseNet-BC-100 (0.8M) against the 10.2M 1001-layer pre-act ResNet: about 1/13
-    assert v["DenseNet-BC-100 / pre-act ResNet-1001 (C10+, 4.51% vs 4.62%): ratio"] == pytest.approx(0.8 / 10.2, rel=0.1)
+    assert v["DenseNet-BC-100 / pre-act ResNet-1001 (C10+, 4.51% vs 4.62%): ratio"] == pytest.approx(
+        0.8 / 10.2, rel=0.1
+    )

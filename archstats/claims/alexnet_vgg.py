@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 from torch import nn
 
@@ -17,12 +18,17 @@ from .base import (
     Outcome,
     Sweep,
     build,
+    channels,
     check,
     judge,
     judge_all,
     layer_row,
     measure,
+    params_of,
+    parse_shape,
     register,
+    submodule,
+    type_total,
 )
 
 SECTION = "AlexNet and VGG"
@@ -71,8 +77,8 @@ register(
             id="alexnet-two-gpu",
             section=SECTION,
             source="002:37-39",
-            quote="CONV1의 출력을 잘 살펴보면 depth가 96이 아니라 48이다 / Conv1, 2, 4, 5는 48개의 feature map만 사용 / "
-            "Conv 3, FC 6, 7, 8은 모든 Feature map을 사용",
+            quote="CONV1의 출력을 잘 살펴보면 depth가 96이 아니라 48이다 / "
+            "Conv1, 2, 4, 5는 48개의 feature map만 사용 / Conv 3, FC 6, 7, 8은 모든 Feature map을 사용",
             statement="AlexNet is split over two GPUs: conv1 makes 48 maps per GPU, conv1, 2, 4 and 5 use only 48 "
             "feature maps (their own GPU's), while conv3 and FC6-8 use all feature maps.",
             interpretation="the two-tower AlexNet (groups=2 in conv2, conv4, conv5): maps each filter sees = "
@@ -158,7 +164,8 @@ register(
             id="early-memory-late-params",
             section=SECTION,
             source="002:79",
-            quote="신경망 초반에는 메모리를 많이 쓰고 파라미터 수가 적고 신경망 후반에는 메모리를 적게 쓰고 파라미터 수가 많다",
+            quote="신경망 초반에는 메모리를 많이 쓰고 파라미터 수가 적고 "
+            "신경망 후반에는 메모리를 적게 쓰고 파라미터 수가 많다",
             statement="Early layers use most of the activation memory and few parameters; late layers use little "
             "memory and most of the parameters.",
             interpretation="VGG16 and AlexNet split at half their weight-layer depth (every row assigned by its "
@@ -188,7 +195,8 @@ register(
             id="alexnet-layout",
             section=SECTION,
             source="002:11, 004:9-10",
-            quote="conv가 3개가 더 붙고 max pooling layer가 붙고 FC가 3개 붙는다 / 11x11, 5x5와 같은 큰 size의 Kernel 적용",
+            quote="conv가 3개가 더 붙고 max pooling layer가 붙고 FC가 3개 붙는다 / "
+            "11x11, 5x5와 같은 큰 size의 Kernel 적용",
             statement="AlexNet has two conv-pool-norm groups, then three convs, a max pool and three FC layers "
             "(5 conv, 3 max pools, 2 normalization layers, 3 FC), with large 11x11 and 5x5 kernels.",
             interpretation="layer counts by type and the first two convs' kernel sizes of the two-tower AlexNet; "
@@ -199,7 +207,8 @@ register(
             id="alexnet-pool-norm-order",
             section=SECTION,
             source="002:11, 004:9",
-            quote="conv - pool - normalization 구조가 두 번 반복된다 / Conv1 - MaxPool1 - Norm1 - Conv2 - MaxPool2 - Norm2",
+            quote="conv - pool - normalization 구조가 두 번 반복된다 / "
+            "Conv1 - MaxPool1 - Norm1 - Conv2 - MaxPool2 - Norm2",
             statement="In AlexNet's first two groups the max pool comes before the normalization layer "
             "(conv - pool - norm).",
             interpretation="the layer order of the zoo's two-tower AlexNet, which follows the paper (Section 3.5: "
@@ -232,7 +241,8 @@ register(
             id="vgg-constant-compute",
             section=SECTION,
             source="002:71",
-            quote="신경망이 깊어질수록 feature map의 사이즈는 작아지는데 계산량을 일정하게 유지시키기 위해서 필터 개수를 늘린다",
+            quote="신경망이 깊어질수록 feature map의 사이즈는 작아지는데 "
+            "계산량을 일정하게 유지시키기 위해서 필터 개수를 늘린다",
             statement="As the feature maps shrink with depth, the number of filters is increased to keep the "
             "computation per layer constant.",
             interpretation="MACs of the width-preserving 3x3 convs (C -> C, stride 1) per stage, relative to the "
@@ -270,17 +280,18 @@ register(
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _dims(shape: str) -> tuple[int, ...]:
-    return tuple(int(d) for d in shape.split("x"))
+def _features(model: nn.Module) -> nn.Sequential:
+    """The ``features`` stack (convs and pools) of AlexNet or VGG."""
+    return submodule(model, "features", nn.Sequential)
 
 
 def _numel(shape: str) -> int:
-    return math.prod(_dims(shape))
+    return math.prod(parse_shape(shape))
 
 
 def _hwc(shape: str) -> str:
     """'1x96x55x55' -> '55x55x96', the notes' H x W x C."""
-    _, c, h, w = _dims(shape)
+    _, c, h, w = parse_shape(shape)
     return f"{h}x{w}x{c}"
 
 
@@ -351,13 +362,10 @@ def alexnet_pool1(claim: Claim) -> Outcome:
     model = build("alexnet")
     layers = measure("alexnet").layers
     pool = layers[layers.type == "MaxPool2d"].iloc[0]
-    module = model.get_submodule(pool.module)
+    module = submodule(model, pool.module, nn.MaxPool2d)
     measured = f"{_hwc(pool.output_shape)}, {int(pool.params)} params"
     ok = (
-        measured == expected
-        and module.kernel_size == 3
-        and module.stride == 2
-        and _hwc(pool.input_shape) == "55x55x96"
+        measured == expected and module.kernel_size == 3 and module.stride == 2 and _hwc(pool.input_shape) == "55x55x96"
     )
     verdict = HOLDS if ok else FAILS
     return Outcome(
@@ -380,19 +388,19 @@ def alexnet_224_vs_227(claim: Claim) -> Outcome:
     at_227 = (227 - 11) / 4 + 1
     at_224 = (224 - 11) / 4 + 1
     p227 = measure("alexnet")
-    side_227 = _dims(layer_row(p227, "features.0").output_shape)[-1]
+    side_227 = parse_shape(layer_row(p227, "features.0").output_shape)[-1]
     model = build("alexnet")
-    feats = measure(model.features, (3, 224, 224))
-    side_224 = _dims(feats.layers.output_shape.iloc[0])[-1]
+    feats = measure(_features(model), (3, 224, 224))
+    side_224 = parse_shape(feats.layers.output_shape.iloc[0])[-1]
     flat_224 = _numel(feats.layers.output_shape.iloc[-1])
-    fc6_in = model.classifier[1].in_features
+    fc6_in = submodule(model, "classifier.1", nn.Linear).in_features
     try:
         measure("alexnet", (3, 224, 224))
         whole_224 = "runs"
     except ModelRunError as exc:
         whole_224 = f"forward fails: {exc}"
     single = measure("alexnet_single", (3, 224, 224))
-    single_side = _dims(single.layers.output_shape.iloc[0])[-1]
+    single_side = parse_shape(single.layers.output_shape.iloc[0])[-1]
     ok = side_227 == 55 and side_224 != 55 and at_227 == int(at_227) and at_224 != int(at_224)
     verdict = HOLDS if ok else FAILS
     return Outcome(
@@ -420,19 +428,21 @@ def alexnet_224_vs_227(claim: Claim) -> Outcome:
 def _ungrouped_alexnet() -> nn.Module:
     """The two-tower AlexNet with its grouped convs (conv2, conv4, conv5) made dense: one GPU's wiring."""
     model = build("alexnet")
-    for i, m in enumerate(model.features):
+    features = _features(model)
+    for i, m in enumerate(features):
         if isinstance(m, nn.Conv2d) and m.groups > 1:
-            model.features[i] = nn.Conv2d(
-                m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, device="meta"
-            )
+            # Conv2d keeps kernel_size, stride and padding as pairs (torch types them as tuple[int, ...])
+            kernel, stride = cast("tuple[int, int]", m.kernel_size), cast("tuple[int, int]", m.stride)
+            padding = cast("tuple[int, int]", m.padding)
+            features[i] = nn.Conv2d(m.in_channels, m.out_channels, kernel, stride, padding, device="meta")
     return model
 
 
 @check("alexnet-two-gpu")
 def alexnet_two_gpu(claim: Claim) -> Outcome:
     model = build("alexnet")
-    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
-    fcs = [m for m in model.classifier if isinstance(m, nn.Linear)]
+    convs = [m for m in _features(model) if isinstance(m, nn.Conv2d)]
+    fcs = [m for m in submodule(model, "classifier", nn.Sequential) if isinstance(m, nn.Linear)]
     towers = max(c.groups for c in convs)
     sweep = Sweep(claim)
     # conv1's filters see the 3-channel image; its "48" is the maps each tower makes
@@ -475,7 +485,7 @@ def alexnet_60m(claim: Claim) -> Outcome:
     measured = measure("alexnet").totals.params
     verdict = judge(expected, measured, claim)
     single = measure("alexnet_single").totals.params
-    dense = sum(p.numel() for p in _ungrouped_alexnet().parameters())
+    dense = params_of(_ungrouped_alexnet())
     return Outcome(
         verdict,
         expected,
@@ -543,7 +553,7 @@ def vgg16_16_layers(claim: Claim) -> Outcome:
 @check("vgg16-fc-share")
 def vgg16_fc_share(claim: Claim) -> Outcome:
     p = measure("vgg16")
-    fc = int(p.layers.params[p.layers.type == "Linear"].sum())
+    fc = type_total(p, "Linear", "params")
     total = p.totals.params
     sweep = Sweep(claim)
     sweep.point("FC params (약 1억 2천만)", 120e6, fc, "count")
@@ -570,7 +580,7 @@ def vgg16_fc_share(claim: Claim) -> Outcome:
 def vgg_filters_double(claim: Claim) -> Outcome:
     layers = measure("vgg16").layers
     stages = _stages(layers)
-    widths = [sorted({_dims(r.output_shape)[1] for r in s}) for s in stages]
+    widths = [sorted({channels(r.output_shape) for r in s}) for s in stages]
     uniform = all(len(w) == 1 for w in widths)
     per_stage = [w[0] for w in widths]
     expected = [64, 128, 256, 512]
@@ -613,7 +623,8 @@ def vgg16_memory_100mb(claim: Claim) -> Outcome:
         total,
         f"the definition that matches the claim (everything a forward allocates, batch 1, fp32) gives "
         f"{_mb(total)} ({(total - expected) / expected:+.0%}; {_mb(pool_extra)} of it max-pool indices; the zoo's "
-        f"ReLUs are in place, out-of-place ones would make it {_mb(not_inplace.activation_bytes)}); the inference peak is only {_mb(p.totals.peak_bytes)}; 'more with backward' holds (training "
+        f"ReLUs are in place, out-of-place ones would make it {_mb(not_inplace.activation_bytes)}); "
+        f"the inference peak is only {_mb(p.totals.peak_bytes)}; 'more with backward' holds (training "
         f"peak {_mb(t.peak_bytes)}, {t.peak_bytes / p.totals.peak_bytes:.1f}x the inference peak); CS231n's "
         f"'24M values' behind the 100MB is an arithmetic slip: its own per-layer table sums to "
         f"{cs231n / 4 / 1e6:.1f}M values = {_mb(cs231n)}",
@@ -701,7 +712,7 @@ def _stated_order(levels: dict[str, int]) -> str:
 
 
 def _measured_order(values: dict[str, float]) -> str:
-    return " > ".join(_NAMES[n] for n in sorted(values, key=values.get, reverse=True))
+    return " > ".join(_NAMES[n] for n in sorted(values, key=lambda n: values[n], reverse=True))
 
 
 def _violations(levels: dict[str, int], values: dict[str, float]) -> tuple[int, list[str]]:
@@ -711,23 +722,26 @@ def _violations(levels: dict[str, int], values: dict[str, float]) -> tuple[int, 
     return len(pairs), bad
 
 
+def _table_metrics(nets: list[str]) -> list[tuple[str, dict[str, float], str, str, bool]]:
+    """Each measured reading of the table's columns: (label, value per net, column, kind, judged)."""
+    tot = {n: measure(n).totals for n in nets}
+    return [
+        ("peak activation memory", {n: tot[n].peak_bytes for n in nets}, "memory", "bytes", True),
+        ("total activation memory", {n: tot[n].activation_bytes for n in nets}, "memory", "bytes", True),
+        ("MACs", {n: tot[n].macs for n in nets}, "compute", "macs", True),
+        ("weight memory (alternative reading)", {n: tot[n].model_bytes_fp32 for n in nets}, "memory", "bytes", False),
+    ]
+
+
 @check("lecture-summary-table")
 def lecture_summary_table(claim: Claim) -> Outcome:
     verdicts, measurements, findings = [], [], []
     for resnet in ("resnet152", "resnet50"):
         nets = ["alexnet", "vgg16", "googlenet", resnet]
-        tot = {n: measure(n).totals for n in nets}
         levels = {
             col: {(resnet if n == "resnet152" else n): v for n, v in lv.items()} for col, lv in _TABLE_LEVELS.items()
         }
-        metrics = (  # (label, values, the table's column, kind, judged)
-            ("peak activation memory", {n: tot[n].peak_bytes for n in nets}, "memory", "bytes", True),
-            ("total activation memory", {n: tot[n].activation_bytes for n in nets}, "memory", "bytes", True),
-            ("MACs", {n: tot[n].macs for n in nets}, "compute", "macs", True),
-            ("weight memory (alternative reading)", {n: tot[n].model_bytes_fp32 for n in nets}, "memory", "bytes",
-             False),
-        )
-        for label, values, column, kind, judged in metrics:
+        for label, values, column, kind, judged in _table_metrics(nets):
             n_pairs, bad = _violations(levels[column], values)
             order = f"{_measured_order(values)} ({n_pairs - len(bad)}/{n_pairs} stated orders hold)"
             if resnet != "resnet152":  # the alternative ResNet: orders only
@@ -772,7 +786,7 @@ def alexnet_layout(claim: Claim) -> Outcome:
     model = build("alexnet")
     layers = measure("alexnet").layers
     counts = {t: int((layers.type == t).sum()) for t in ("Conv2d", "MaxPool2d", "LocalResponseNorm", "Linear")}
-    convs = [m for m in model.features if isinstance(m, nn.Conv2d)]
+    convs = [m for m in _features(model) if isinstance(m, nn.Conv2d)]
     kernels = [c.kernel_size[0] for c in convs]
     expected = "5 conv, 3 max-pool, 2 norm, 3 FC; conv1 11x11, conv2 5x5"
     measured = (
@@ -796,7 +810,7 @@ def alexnet_layout(claim: Claim) -> Outcome:
 def _reordered_alexnet() -> nn.Module:
     """The two-tower AlexNet with each LRN moved after its max pool (the notes' conv - pool - norm)."""
     model = build("alexnet")
-    mods = list(model.features)
+    mods = list(_features(model))
     for i in range(len(mods) - 1):
         if isinstance(mods[i], nn.LocalResponseNorm) and isinstance(mods[i + 1], nn.MaxPool2d):
             mods[i], mods[i + 1] = mods[i + 1], mods[i]
@@ -864,19 +878,20 @@ def vgg_3x3_same_pool_halves(claim: Claim) -> Outcome:
     for _, r in layers.iterrows():
         if r.type not in ("Conv2d", "MaxPool2d", "ReLU"):
             continue
-        hw_in, hw_out = _dims(r.input_shape)[2:], _dims(r.output_shape)[2:]
-        m = model.get_submodule(r.module)
+        hw_in, hw_out = parse_shape(r.input_shape)[2:], parse_shape(r.output_shape)[2:]
         if r.type == "Conv2d":
             n_conv += 1
-            conv_ok += m.kernel_size == (3, 3) and m.stride == (1, 1) and hw_out == hw_in
+            conv = submodule(model, r.module, nn.Conv2d)
+            conv_ok += conv.kernel_size == (3, 3) and conv.stride == (1, 1) and hw_out == hw_in
         elif r.type == "MaxPool2d":
             n_pool += 1
-            pool_ok += m.kernel_size == 2 and m.stride == 2 and hw_out == tuple(s // 2 for s in hw_in)
+            pool = submodule(model, r.module, nn.MaxPool2d)
+            pool_ok += pool.kernel_size == 2 and pool.stride == 2 and hw_out == tuple(s // 2 for s in hw_in)
         else:
             shrink_elsewhere += hw_out != hw_in
     ok = conv_ok == n_conv and pool_ok == n_pool and shrink_elsewhere == 0
     verdict = HOLDS if ok else FAILS
-    sizes = [_dims(s)[-1] for s in layers[layers.type == "MaxPool2d"].output_shape]
+    sizes = [parse_shape(s)[-1] for s in layers[layers.type == "MaxPool2d"].output_shape]
     return Outcome(
         verdict,
         f"all {n_conv} convs 3x3 stride 1 same; all {n_pool} pools 2x2 halve",
@@ -891,14 +906,14 @@ def vgg_3x3_same_pool_halves(claim: Claim) -> Outcome:
     )
 
 
-def _same_width_3x3_macs(name: str) -> dict[int, int]:
-    """MACs of a width-preserving, stride-1 3x3 conv per channel count (one value per stage)."""
+def _same_width_3x3_macs(name: str) -> dict[tuple[int, int], int]:
+    """MACs of a width-preserving, stride-1 3x3 conv per (channels, map size): one value per stage."""
     model = build(name)
     layers = measure(name).layers
-    out: dict[int, set] = {}
+    out: dict[tuple[int, int], set[int]] = {}
     for _, r in layers[layers.type == "Conv2d"].iterrows():
-        m = model.get_submodule(r.module)
-        i, o = _dims(r.input_shape), _dims(r.output_shape)
+        m = submodule(model, r.module, nn.Conv2d)
+        i, o = parse_shape(r.input_shape), parse_shape(r.output_shape)
         if m.kernel_size == (3, 3) and m.stride == (1, 1) and i[1] == o[1] and i[2:] == o[2:]:
             out.setdefault((o[1], o[2]), set()).add(int(r.macs))
     return {k: min(v) for k, v in sorted(out.items(), key=lambda kv: -kv[0][1])}
@@ -917,7 +932,7 @@ def vgg_constant_compute(claim: Claim) -> Outcome:
                 sweep.point(f"{label} {c}-ch conv at {h}x{h} / {c0}-ch at {h0}x{h0}", 1.0, macs / base, "ratio")
             else:
                 label_ = f"{label} {c}-ch conv at {h}x{h} / {c0}-ch at {h0}x{h0} (filters not doubled)"
-                sweep.measurements.append(Measurement(label_, macs / base, "ratio"))
+                sweep.info(label_, macs / base, "ratio")
             prev_c = c
         detail[label] = stages
     vgg = detail["VGG16"]

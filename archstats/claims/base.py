@@ -10,8 +10,9 @@ they quote), measured figures from :func:`archstats.profile`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
@@ -95,6 +96,7 @@ class Outcome:
 
 
 CheckFn = Callable[[Claim], Outcome]
+ModuleT = TypeVar("ModuleT", bound=nn.Module)
 
 _CLAIMS: dict[str, Claim] = {}
 _CHECKS: dict[str, CheckFn] = {}
@@ -149,6 +151,11 @@ def judge_all(verdicts: Sequence[str]) -> str:
     return HOLDS
 
 
+def judge_readings(literal: bool, intended: bool) -> str:
+    """A claim read two ways: holds as written, approx if only its intended point holds, fails otherwise."""
+    return HOLDS if literal else (APPROX if intended else FAILS)
+
+
 @functools.lru_cache(maxsize=64)
 def _profile_cached(name: str, input_size: tuple[int, ...] | None, batch_size: int, training: bool) -> Any:
     from ..profile import profile
@@ -156,7 +163,9 @@ def _profile_cached(name: str, input_size: tuple[int, ...] | None, batch_size: i
     return profile(name, input_size, batch_size, training=training, strict=True)
 
 
-def measure(model: str | nn.Module, input_size: Sequence[int] | None = None, *, batch_size: int = 1, training: bool = False) -> Any:
+def measure(
+    model: str | nn.Module, input_size: Sequence[int] | None = None, *, batch_size: int = 1, training: bool = False
+) -> Any:
     """Profile a zoo model by name (cached) or a module built by the check, fully counted."""
     from ..profile import profile
 
@@ -179,6 +188,14 @@ def on_meta(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return factory(*args, **kwargs)
 
 
+def submodule(model: nn.Module, name: str, kind: type[ModuleT]) -> ModuleT:
+    """``model.get_submodule(name)`` (``""``: the model itself), which must be a ``kind``."""
+    module = model.get_submodule(name)
+    if not isinstance(module, kind):
+        raise TypeError(f"{name or 'the model'} is a {type(module).__name__}, not a {kind.__name__}")
+    return module
+
+
 def layer_row(profile: Any, module: str) -> Any:
     """The per-layer row of ``module``; it must be unique (a reused module has one row per call)."""
     rows = profile.layers[profile.layers["module"] == module]
@@ -190,6 +207,37 @@ def layer_row(profile: Any, module: str) -> Any:
 def parse_shape(text: str) -> tuple[int, ...]:
     """A layer-table shape, ``'1x256x28x28'`` -> ``(1, 256, 28, 28)``."""
     return tuple(int(v) for v in str(text).split("x"))
+
+
+def sample_shape(text: str) -> tuple[int, ...]:
+    """A layer-table shape without its batch dimension, ``'1x256x28x28'`` -> ``(256, 28, 28)``."""
+    return parse_shape(text)[1:]
+
+
+def shape_text(shape: Sequence[int]) -> str:
+    """The inverse of :func:`parse_shape`: ``(256, 28, 28)`` -> ``'256x28x28'``."""
+    return "x".join(str(v) for v in shape)
+
+
+def model_output(profile: Any) -> tuple[int, ...]:
+    """The shape the whole model outputs, without the batch dimension."""
+    return sample_shape(layer_row(profile, "(model)").output_shape)
+
+
+def channels(text: str) -> int:
+    """C of a layer-table shape ``'NxCxHxW'``."""
+    return parse_shape(text)[1]
+
+
+def type_total(profile: Any, layer_type: str, column: str) -> int:
+    """The sum of ``column`` ("params", "macs", ...) over the profile's rows of ``layer_type``."""
+    layers = profile.layers
+    return int(layers.loc[layers["type"] == layer_type, column].sum())
+
+
+def residual_blocks(profile: Any) -> list[str]:
+    """The kinds of residual block in a ResNet's layer table: ``["BasicBlock"]``, ``["Bottleneck"]``, ..."""
+    return sorted(set(profile.layers.type) & {"BasicBlock", "Bottleneck"})
 
 
 def params_of(module: nn.Module) -> int:
@@ -211,6 +259,25 @@ class Sweep:
         self.measurements.append(Measurement(f"{label}: measured ({verdict})", measured, kind))
         return verdict
 
+    def flag(self, label: str, ok: bool, value: Any, kind: str = "") -> str:
+        """A yes/no point (a direction or an equality the claim states)."""
+        verdict = HOLDS if ok else FAILS
+        self.verdicts.append(verdict)
+        self.measurements.append(Measurement(f"{label} ({verdict})", value, kind))
+        return verdict
+
+    def info(self, label: str, value: Any, kind: str = "") -> None:
+        """A figure shown beside the verdict but not judged."""
+        self.measurements.append(Measurement(label, value, kind))
+
     @property
     def verdict(self) -> str:
         return judge_all(self.verdicts)
+
+    def explain(self, text: str, *, when: str = HOLDS) -> str:
+        """``text`` (written for the verdict ``when``) if the sweep reached it, else the points against it."""
+        if self.verdict == when:
+            return text
+        off = [m.label for m in self.measurements if m.label.endswith((f"({FAILS})", f"({APPROX})"))]
+        first = f"; first: {off[0]}" if off else ""
+        return f"{self.verdict}: {len(off)} measured point(s) off the claim{first}"

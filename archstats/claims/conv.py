@@ -14,17 +14,17 @@ from torch import nn
 
 from .base import (
     FAILS,
-    HOLDS,
     Claim,
-    Measurement,
     Outcome,
     Sweep,
+    build,
     check,
     layer_row,
     measure,
     params_of,
     parse_shape,
     register,
+    type_total,
 )
 
 SECTION = "Convolution arithmetic"
@@ -80,7 +80,8 @@ register(
             section=SECTION,
             source="004:41, 002:59",
             quote="3개의 3x3 filter를 이용하면 연산량은 3(3^2C^2) = 27C^2가 되고 ... 7^2C^2=49C^2가 된다",
-            statement="Three stacked 3x3 convs on C channels have 3(3^2 C^2) = 27C^2 parameters, one 7x7 conv 7^2 C^2 = 49C^2.",
+            statement="Three stacked 3x3 convs on C channels have 3(3^2 C^2) = 27C^2 parameters, "
+            "one 7x7 conv 7^2 C^2 = 49C^2.",
             interpretation="a stack of three 3x3 convs C->C vs one 7x7 conv C->C, swept over C; the verdict counts "
             "weights (the formulas' k^2*C*C terms, bias-free); with biases (+3C vs +C) reported beside; 004:41 "
             "calls the figures cost (연산량), so MACs per output pixel at equal ('same'-padded) output size are "
@@ -139,8 +140,10 @@ register(
             section=SECTION,
             source="000:189-190",
             quote="3x3x1x3 + 1x1x3x3 = 36개가 된다",
-            statement="A 3x3 conv 3->3 has 3x3x3x3 = 81 parameters; its depthwise-separable version 3x3x1x3 + 1x1x3x3 = 36.",
-            interpretation="bias-free Conv2d(3, 3, 3) vs depthwise Conv2d(3, 3, 3, groups=3) + pointwise Conv2d(3, 3, 1)",
+            statement="A 3x3 conv 3->3 has 3x3x3x3 = 81 parameters; "
+            "its depthwise-separable version 3x3x1x3 + 1x1x3x3 = 36.",
+            interpretation="bias-free Conv2d(3, 3, 3) vs depthwise Conv2d(3, 3, 3, groups=3) "
+            "+ pointwise Conv2d(3, 3, 1)",
             tolerance=0.0,
             band=0.0,
         ),
@@ -197,7 +200,8 @@ register(
             id="mobilenet-width-multiplier",
             section=SECTION,
             source="004:301-305",
-            quote="D_K \\cdot D_K \\cdot \\alpha M \\cdot D_F \\cdot D_F + \\alpha M \\cdot \\alpha N \\cdot D_F \\cdot D_F",
+            quote="D_K \\cdot D_K \\cdot \\alpha M \\cdot D_F \\cdot D_F "
+            "+ \\alpha M \\cdot \\alpha N \\cdot D_F \\cdot D_F",
             statement="With width multiplier alpha a separable layer costs Dk^2*aM*DF^2 + aM*aN*DF^2, and a lower "
             "alpha gives fewer parameters.",
             interpretation="MobileNet alpha = 1, 0.75, 0.5, 0.25 (zoo models): the formula summed over the 13 "
@@ -212,7 +216,8 @@ register(
             section=SECTION,
             source="004:311",
             quote="$$\\rho$$는 **모델의 연산량을 감소시키기 위해 사용**한다",
-            statement="The resolution multiplier rho cuts MobileNet's cost (about rho^2) and leaves the parameters unchanged.",
+            statement="The resolution multiplier rho cuts MobileNet's cost (about rho^2) "
+            "and leaves the parameters unchanged.",
             interpretation="MobileNet at 224, 192, 160, 128 (zoo models, rho = 1, 6/7, 5/7, 4/7): whole-net MACs "
             "ratio vs rho^2 (about: 5%) and parameters equal to the 224 model's (exact); convolution-only MACs "
             "ratio reported beside (the FC layer does not shrink with rho)",
@@ -235,7 +240,8 @@ register(
             section=SECTION,
             source="004:293, 000:198",
             quote="Down-sampling은 depthwise convolution과 첫 번째 conv layer에서 수행합니다",
-            statement="MobileNet downsamples only in the first conv and in depthwise convs (stride 2), not with pooling.",
+            statement="MobileNet downsamples only in the first conv and in depthwise convs (stride 2), "
+            "not with pooling.",
             interpretation="the layers of mobilenet_v1 whose output is spatially smaller than their input, "
             "before the global average pool that feeds the classifier",
             tolerance=0.0,
@@ -268,34 +274,6 @@ def _dwsep(m: int, n: int, k: int, *, stride: int = 1, padding: int | None = Non
     return nn.Sequential(_conv(m, m, k, stride=stride, padding=padding, groups=m), _conv(m, n, 1))
 
 
-def _conv_macs(p: Any) -> int:
-    """MACs of the convolution rows of a profile."""
-    layers = p.layers
-    return int(layers.loc[layers["type"] == "Conv2d", "macs"].sum())
-
-
-def _flag(sweep: Sweep, label: str, ok: bool, value: Any, kind: str = "") -> str:
-    """A yes/no point of a sweep (a direction or an equality the claim states)."""
-    verdict = HOLDS if ok else FAILS
-    sweep.verdicts.append(verdict)
-    sweep.measurements.append(Measurement(f"{label} ({verdict})", value, kind))
-    return verdict
-
-
-def _info(sweep: Sweep, label: str, value: Any, kind: str = "") -> None:
-    """A figure shown beside the verdict but not judged."""
-    sweep.measurements.append(Measurement(label, value, kind))
-
-
-def _explain(sweep: Sweep, text: str, *, when: str = HOLDS) -> str:
-    """The explanation written for the expected verdict, or the points that contradict it."""
-    if sweep.verdict == when:
-        return text
-    off = [m.label for m in sweep.measurements if m.label.endswith((f"({FAILS})", "(approx)"))]
-    first = f"; first: {off[0]}" if off else ""
-    return f"{sweep.verdict}: {len(off)} measured point(s) off the claim{first}"
-
-
 # --- single layers and stacks ------------------------------------------------------------------
 
 
@@ -307,20 +285,19 @@ def conv1x1_vs_3x3(claim: Claim) -> Outcome:
         p3 = measure(_conv(c_in, c_out, 3), (c_in, 8, 8)).totals.params
         sweep.point(f"{c_in}->{c_out} params 3x3 / 1x1", 9, p3 / p1, "ratio")
     with_bias = params_of(_conv(64, 64, 3, bias=True)) / params_of(_conv(64, 64, 1, bias=True))
-    _info(sweep, "64->64 with biases: 3x3 / 1x1", with_bias, "ratio")
+    sweep.info("64->64 with biases: 3x3 / 1x1", with_bias, "ratio")
     # the MACs follow the parameters when both layers produce the same output size
     m1 = measure(_conv(64, 64, 1), (64, 8, 8)).totals.macs
     m3 = measure(_conv(64, 64, 3), (64, 8, 8)).totals.macs
-    _info(sweep, "64->64 MACs 3x3 / 1x1 at equal output size", m3 / m1, "ratio")
+    sweep.info("64->64 MACs 3x3 / 1x1 at equal output size", m3 / m1, "ratio")
     measured = measure(_conv(64, 64, 3), (64, 8, 8)).totals.params / measure(_conv(64, 64, 1), (64, 8, 8)).totals.params
     return Outcome(
         sweep.verdict,
         9,
         measured,
-        _explain(
-            sweep,
+        sweep.explain(
             "holds exactly without bias: a k x k filter has k^2 * C_in weights (9 vs 1); "
-            f"with biases the ratio is {with_bias:.3f}"
+            f"with biases the ratio is {with_bias:.3f}",
         ),
         tuple(sweep.measurements),
         formula="params(k x k) = k^2 * C_in * C_out (+ C_out bias)",
@@ -339,22 +316,21 @@ def three_3x3_vs_7x7(claim: Claim) -> Outcome:
         sweep.point(f"C={c} one 7x7 params", 7**2 * c**2, single.params)
         sweep.point(f"C={c} three 3x3 MACs on an {hw}x{hw} output (27C^2 per pixel)", 27 * c**2 * hw**2, stack.macs)
         sweep.point(f"C={c} one 7x7 MACs on an {hw}x{hw} output (49C^2 per pixel)", 49 * c**2 * hw**2, single.macs)
-        _info(sweep, f"C={c} with biases: three 3x3 (27C^2 + 3C)", params_of(_stack(c, 3, 3, bias=True)))
-        _info(sweep, f"C={c} with biases: one 7x7 (49C^2 + C)", params_of(_conv(c, c, 7, bias=True)))
+        sweep.info(f"C={c} with biases: three 3x3 (27C^2 + 3C)", params_of(_stack(c, 3, 3, bias=True)))
+        sweep.info(f"C={c} with biases: one 7x7 (49C^2 + C)", params_of(_conv(c, c, 7, bias=True)))
     c = 64
     stack_params = measure(_stack(c, 3, 3), (c, hw, hw)).totals.params
     single_params = measure(_conv(c, c, 7), (c, hw, hw)).totals.params
     with_bias = params_of(_stack(c, 3, 3, bias=True)) / params_of(_conv(c, c, 7, bias=True))
-    _info(sweep, "C=64 params three 3x3 / one 7x7 (27/49)", stack_params / single_params)
-    _info(sweep, "C=64 ratio with biases: three 3x3 / one 7x7", with_bias)
+    sweep.info("C=64 params three 3x3 / one 7x7 (27/49)", stack_params / single_params)
+    sweep.info("C=64 ratio with biases: three 3x3 / one 7x7", with_bias)
     return Outcome(
         sweep.verdict,
         27 / 49,
         stack_params / single_params,
-        _explain(
-            sweep,
+        sweep.explain(
             "holds exactly (weights, bias-free): 27C^2 vs 49C^2 params, and 27C^2 vs 49C^2 MACs per output pixel; "
-            f"biases add 3C vs C (C=64: ratio {with_bias:.4f}); 002:59's 3 * (3^2 * C^2) is right, its 7^7 is a typo"
+            f"biases add 3C vs C (C=64: ratio {with_bias:.4f}); 002:59's 3 * (3^2 * C^2) is right, its 7^7 is a typo",
         ),
         tuple(sweep.measurements),
         formula="three 3x3: 3 * (3^2 * C^2) = 27C^2; one 7x7: 7^2 * C^2 = 49C^2 (weights; MACs per output pixel too)",
@@ -368,17 +344,17 @@ def three_3x3_vs_7x7_as_written(claim: Claim) -> Outcome:
     for c in (3, 64, 512):
         measured = measure(_conv(c, c, 7), (c, 8, 8)).totals.params
         sweep.point(f"C={c} one 7x7 params vs 7^7 * C^2", 7**7 * c**2, measured)
-        _info(sweep, f"C={c} 7^2 * C^2 (the right formula)", 7**2 * c**2)
+        sweep.info(f"C={c} 7^2 * C^2 (the right formula)", 7**2 * c**2)
     c = 64
     measured = measure(_conv(c, c, 7), (c, 8, 8)).totals.params
     return Outcome(
         sweep.verdict,
         7**7 * c**2,
         measured,
-        _explain(
-            sweep,
+        sweep.explain(
             f"fails as written (C=64): 7^7 * C^2 = {7**7 * c**2:,} but a 7x7 conv C->C has 7^2 * C^2 = {7**2 * c**2:,} "
-            f"weights, {7**5:,}x fewer; 002:59 has a typo for 7^2 (004:41 writes 49C^2)", when=FAILS
+            f"weights, {7**5:,}x fewer; 002:59 has a typo for 7^2 (004:41 writes 49C^2)",
+            when=FAILS,
         ),
         tuple(sweep.measurements),
         formula="as written: 7^7 * C^2 = 823,543 C^2; right: 7^2 * C^2 = 49 C^2",
@@ -395,20 +371,19 @@ def two_3x3_vs_5x5(claim: Claim) -> Outcome:
         sweep.point(f"C={c} two 3x3 params", 18 * c**2, stack.params)
         sweep.point(f"C={c} one 5x5 params", 25 * c**2, single.params)
         label = f"C={c} two 3x3 fewer params than one 5x5: 3x3 / 5x5"
-        _flag(sweep, label, stack.params < single.params, stack.params / single.params)
+        sweep.flag(label, stack.params < single.params, stack.params / single.params)
         stack_b, single_b = params_of(_stack(c, 3, 2, bias=True)), params_of(_conv(c, c, 5, bias=True))
-        _flag(sweep, f"C={c} with biases, fewer params: 3x3 / 5x5", stack_b < single_b, stack_b / single_b)
-        _info(sweep, f"C={c} MACs per output pixel two 3x3 / one 5x5 (18C^2 / 25C^2)", stack.macs / single.macs)
+        sweep.flag(f"C={c} with biases, fewer params: 3x3 / 5x5", stack_b < single_b, stack_b / single_b)
+        sweep.info(f"C={c} MACs per output pixel two 3x3 / one 5x5 (18C^2 / 25C^2)", stack.macs / single.macs)
     c = 64
     ratio = measure(_stack(c, 3, 2), (c, hw, hw)).totals.params / measure(_conv(c, c, 5), (c, hw, hw)).totals.params
     return Outcome(
         sweep.verdict,
         18 / 25,
         ratio,
-        _explain(
-            sweep,
+        sweep.explain(
             "holds: two 3x3 convs have 18C^2 weights vs 25C^2 for one 5x5 (0.72x, C=64 shown), fewer at every C, "
-            "with biases too (18C^2 + 2C < 25C^2 + C); MACs per output pixel in the same ratio"
+            "with biases too (18C^2 + 2C < 25C^2 + C); MACs per output pixel in the same ratio",
         ),
         tuple(sweep.measurements),
         formula="two 3x3: 2 * 3^2 * C^2 = 18C^2; one 5x5: 5^2 * C^2 = 25C^2",
@@ -429,16 +404,15 @@ def stacked_3x3_receptive_field(claim: Claim) -> Outcome:
         rf = measure(_conv(c, c, k), (c, hw, hw)).totals.rf_size
         sweep.point(f"one {k}x{k} receptive field", k, rf[0])
     strided = measure(_stack(c, 3, 2, first_stride=2), (c, hw, hw)).totals.rf_size
-    _info(sweep, "two 3x3, the first with stride 2 (not stride 1: 3 + 2 * 2)", strided[0])
+    sweep.info("two 3x3, the first with stride 2 (not stride 1: 3 + 2 * 2)", strided[0])
     return Outcome(
         sweep.verdict,
         7,
         fields[3][0],
-        _explain(
-            sweep,
+        sweep.explain(
             f"holds: n stride-1 3x3 convs see 2n+1 pixels ({fields[2][0]}x{fields[2][1]} for two, "
             f"{fields[3][0]}x{fields[3][1]} for three), as single 5x5 and 7x7 convs; with a stride-2 first conv "
-            f"two see {strided[0]}"
+            f"two see {strided[0]}",
         ),
         tuple(sweep.measurements),
         formula="field of n stacked k x k stride-1 convs = n(k - 1) + 1 (3x3: 2n + 1)",
@@ -450,17 +424,18 @@ def conv_params_with_bias(claim: Claim) -> Outcome:
     sweep = Sweep(claim)
     for k, weights, total in ((3, 1728, 1792), (5, 4800, 4864)):  # the notes' figures
         sweep.point(f"{k}x{k} 3->64 weights", weights, measure(_conv(3, 64, k), (3, 32, 32)).totals.params)
-        sweep.point(f"{k}x{k} 3->64 weights + biases", total, measure(_conv(3, 64, k, bias=True), (3, 32, 32)).totals.params)
-        _info(sweep, f"{k}x{k} 3->64 formula k*k*3*64 + 64", k * k * 3 * 64 + 64)
+        sweep.point(
+            f"{k}x{k} 3->64 weights + biases", total, measure(_conv(3, 64, k, bias=True), (3, 32, 32)).totals.params
+        )
+        sweep.info(f"{k}x{k} 3->64 formula k*k*3*64 + 64", k * k * 3 * 64 + 64)
     measured = measure(_conv(3, 64, 3, bias=True), (3, 32, 32)).totals.params
     measured5 = measure(_conv(3, 64, 5, bias=True), (3, 32, 32)).totals.params
     return Outcome(
         sweep.verdict,
         1792,
         measured,
-        _explain(
-            sweep,
-            f"holds exactly: 3x3 3->64 has {measured:,} parameters (1728 + 64), 5x5 has {measured5:,} (4800 + 64)"
+        sweep.explain(
+            f"holds exactly: 3x3 3->64 has {measured:,} parameters (1728 + 64), 5x5 has {measured5:,} (4800 + 64)",
         ),
         tuple(sweep.measurements),
         formula="params = k * k * C_in * C_out + C_out",
@@ -476,15 +451,17 @@ def dwsep_params_example(claim: Claim) -> Outcome:
     sweep.point("depthwise 3x3, groups 3 (3x3x1x3)", 27, int(layer_row(separable, "0").params))
     sweep.point("pointwise 1x1 3->3 (1x1x3x3)", 9, int(layer_row(separable, "1").params))
     sweep.point("depthwise-separable total", 36, separable.totals.params)
-    _info(sweep, "separable / standard params (1/N + 1/Dk^2 = 1/3 + 1/9)", separable.totals.params / standard.totals.params)
+    sweep.info(
+        "separable / standard params (1/N + 1/Dk^2 = 1/3 + 1/9)",
+        separable.totals.params / standard.totals.params,
+    )
     return Outcome(
         sweep.verdict,
         36,
         separable.totals.params,
-        _explain(
-            sweep,
+        sweep.explain(
             f"holds exactly: 27 + 9 = {separable.totals.params} vs {standard.totals.params} for the standard conv "
-            "(bias-free, as the note counts)"
+            "(bias-free, as the note counts)",
         ),
         tuple(sweep.measurements),
         formula="standard: Dk^2 * M * N; separable: Dk^2 * M + M * N",
@@ -527,18 +504,17 @@ def dwsep_mac_formulas(claim: Claim) -> Outcome:
         sweep.point(f"{label}: depthwise M*D_G^2*D_K^2", m * d_g**2 * k**2, int(layer_row(separable, "0").macs), "macs")
         sweep.point(f"{label}: pointwise N*D_G^2*M", n * d_g**2 * m, int(layer_row(separable, "1").macs), "macs")
         if stride != 1:
-            _info(sweep, f"{label}: 004's D_K*D_K*M*D_F*D_F with D_F = input size {d}", k * k * m * d * d, "macs")
+            sweep.info(f"{label}: 004's D_K*D_K*M*D_F*D_F with D_F = input size {d}", k * k * m * d * d, "macs")
     k, m, n, d = 3, 32, 64, 28
     measured = measure(_dwsep(m, n, k), (m, d, d)).totals.macs
     return Outcome(
         sweep.verdict,
         m * d**2 * k**2 + n * d**2 * m,
         measured,
-        _explain(
-            sweep,
+        sweep.explain(
             "holds exactly with D_G = the output size (Dk=3, M=32, N=64 at 28x28 shown); 004's D_F must be read as the "
             "output size (4x too large at stride 2 if the input's), and 004:265 mislabels D_k as the input size "
-            "(it is the kernel size)"
+            "(it is the kernel size)",
         ),
         tuple(sweep.measurements),
         formula="standard N*D_G^2*D_K^2*M; depthwise M*D_G^2*D_K^2; pointwise N*D_G^2*M",
@@ -554,19 +530,25 @@ def dwsep_same_output_shape(claim: Claim) -> Outcome:
         standard = measure(_conv(m, n, k, stride=stride, padding=padding), (m, d, d))
         separable = measure(_dwsep(m, n, k, stride=stride, padding=padding), (m, d, d))
         out_std, out_sep = layer_row(standard, "(model)").output_shape, layer_row(separable, "1").output_shape
-        _flag(sweep, f"{label}: separable output {out_sep} = standard output", out_sep == out_std, out_std)
-        dw_in, dw_out = parse_shape(layer_row(separable, "0").input_shape), parse_shape(layer_row(separable, "0").output_shape)
-        _flag(sweep, f"{label}: depthwise keeps M channels", dw_in[1] == dw_out[1] == m, layer_row(separable, "0").output_shape)
+        sweep.flag(f"{label}: separable output {out_sep} = standard output", out_sep == out_std, out_std)
+        dw_in, dw_out = (
+            parse_shape(layer_row(separable, "0").input_shape),
+            parse_shape(layer_row(separable, "0").output_shape),
+        )
+        sweep.flag(
+            f"{label}: depthwise keeps M channels",
+            dw_in[1] == dw_out[1] == m,
+            layer_row(separable, "0").output_shape,
+        )
     standard = measure(_conv(32, 64, 3, stride=2), (32, 28, 28))
     separable = measure(_dwsep(32, 64, 3, stride=2), (32, 28, 28))
     return Outcome(
         sweep.verdict,
         layer_row(standard, "(model)").output_shape,
         layer_row(separable, "1").output_shape,
-        _explain(
-            sweep,
+        sweep.explain(
             "holds: with the same kernel, stride and padding the pointwise conv gives the standard conv's "
-            "(D_G, D_G, N) output (32->64 stride 2 on 28x28 shown), and the depthwise step keeps M channels"
+            "(D_G, D_G, N) output (32->64 stride 2 on 28x28 shown), and the depthwise step keeps M channels",
         ),
         tuple(sweep.measurements),
         formula="standard: (D_F, D_F, M) -> (D_G, D_G, N); depthwise: -> (D_G, D_G, M); pointwise: -> (D_G, D_G, N)",
@@ -583,19 +565,18 @@ def dwsep_cost_ratio(claim: Claim) -> Outcome:
         measured = Fraction(separable.totals.macs, standard.totals.macs)
         sweep.point(f"{label}: MACs separable / standard", float(Fraction(1, n) + Fraction(1, k**2)), float(measured))
         if k == 1:
-            _info(sweep, f"{label}: with 1x1 kernels the 'separable' version costs more (ratio > 1)", 1 / n + 1)
+            sweep.info(f"{label}: with 1x1 kernels the 'separable' version costs more (ratio > 1)", 1 / n + 1)
     params_ratio = params_of(_dwsep(32, 64, 3)) / params_of(_conv(32, 64, 3))
-    _info(sweep, "params separable / standard (Dk=3, M=32, N=64, bias-free): also 1/N + 1/Dk^2", params_ratio)
+    sweep.info("params separable / standard (Dk=3, M=32, N=64, bias-free): also 1/N + 1/Dk^2", params_ratio)
     k, m, n, d = 3, 32, 64, 28
     measured = Fraction(measure(_dwsep(m, n, k), (m, d, d)).totals.macs, measure(_conv(m, n, k), (m, d, d)).totals.macs)
     return Outcome(
         sweep.verdict,
         float(Fraction(1, n) + Fraction(1, k**2)),
         float(measured),
-        _explain(
-            sweep,
+        sweep.explain(
             "holds exactly at every point (Dk=3, N=64 shown): M and D_G cancel whenever both convs produce the same "
-            "output size, stride 2 and no padding included; the bias-free parameter ratio is the same"
+            "output size, stride 2 and no padding included; the bias-free parameter ratio is the same",
         ),
         tuple(sweep.measurements),
         formula="(M*D_G^2*D_K^2 + N*D_G^2*M) / (N*D_G^2*D_K^2*M) = 1/N + 1/D_K^2",
@@ -617,13 +598,13 @@ def dwsep_8_9x(claim: Claim) -> Outcome:
         sweep.point(label, midpoint, factor, "ratio")
     whole = full.totals.macs / sep.totals.macs
     sweep.point("whole MobileNet: Conv MobileNet / MobileNet MACs", midpoint, whole, "ratio")
-    _info(sweep, "whole MobileNet, params: Conv MobileNet / MobileNet", full.totals.params / sep.totals.params, "ratio")
+    sweep.info("whole MobileNet, params: Conv MobileNet / MobileNet", full.totals.params / sep.totals.params, "ratio")
     for n in (16, 32, 64, 72, 128, 256, 1024, 4096):
         m, d = 64, 14
         standard = measure(_conv(m, n, 3), (m, d, d)).totals.macs
         separable = measure(_dwsep(m, n, 3), (m, d, d)).totals.macs
         label = f"single layer N={n} (M={m}, {d}x{d}): standard / separable MACs (formula {9 * n / (n + 9):.3f})"
-        _info(sweep, label, standard / separable, "ratio")
+        sweep.info(label, standard / separable, "ratio")
     low, i_low, n_low = min(factors)
     high = max(f for f, _, _ in factors)
     return Outcome(
@@ -663,8 +644,6 @@ def _separable_macs(p: Any) -> int:
 
 @check("mobilenet-width-multiplier")
 def mobilenet_width_multiplier(claim: Claim) -> Outcome:
-    from .base import build
-
     sweep = Sweep(claim)
     base = measure("mobilenet_v1")
     previous_params = None
@@ -674,28 +653,31 @@ def mobilenet_width_multiplier(claim: Claim) -> Outcome:
         sweep.point(label, _width_formula(alpha), _separable_macs(p), "macs")
         if previous_params is not None:
             label = f"alpha={alpha}: fewer params than the next wider model"
-            _flag(sweep, label, p.totals.params < previous_params, p.totals.params, "count")
+            sweep.flag(label, p.totals.params < previous_params, p.totals.params, "count")
         else:
-            _info(sweep, f"alpha={alpha} params", p.totals.params, "count")
+            sweep.info(f"alpha={alpha} params", p.totals.params, "count")
         previous_params = p.totals.params
-        _info(sweep, f"alpha={alpha} whole-net MACs / alpha=1 (alpha^2 = {alpha**2:.4g})", p.totals.macs / base.totals.macs)
-        _info(sweep, f"alpha={alpha} params / alpha=1 (alpha^2 = {alpha**2:.4g})", p.totals.params / base.totals.params)
+        sweep.info(
+            f"alpha={alpha} whole-net MACs / alpha=1 (alpha^2 = {alpha**2:.4g})",
+            p.totals.macs / base.totals.macs,
+        )
+        sweep.info(f"alpha={alpha} params / alpha=1 (alpha^2 = {alpha**2:.4g})", p.totals.params / base.totals.params)
     label = "alpha=1 formula with D_F = each layer's input size (stride-2 layers counted at 4x)"
-    _info(sweep, label, _width_formula(1.0, d_f="input"), "macs")
+    sweep.info(label, _width_formula(1.0, d_f="input"), "macs")
     built = measure(build("mobilenet_v1", width_mult=0.6), (3, 224, 224))
-    _info(sweep, "builder width_mult=0.6: formula with real aM, aN", _width_formula(0.6), "macs")
-    _info(sweep, "builder width_mult=0.6: measured (channels floored, 32*0.6 -> 19)", _separable_macs(built), "macs")
+    sweep.info("builder width_mult=0.6: formula with real aM, aN", _width_formula(0.6), "macs")
+    sweep.info("builder width_mult=0.6: measured (channels floored, 32*0.6 -> 19)", _separable_macs(built), "macs")
     half = measure("mobilenet_v1_050")
     quarter = measure("mobilenet_v1_025")
     return Outcome(
         sweep.verdict,
         _width_formula(0.5),
         _separable_macs(half),
-        _explain(
-            sweep,
-            "holds: the formula equals the separable layers' MACs at every alpha (0.5 shown) and params fall with alpha; "
-            f"whole-net MACs shrink less than alpha^2 ({quarter.totals.macs / base.totals.macs:.3f} vs 0.0625 at 0.25): "
-            "the depthwise, stem and FC terms are linear in alpha"
+        sweep.explain(
+            "holds: the formula equals the separable layers' MACs at every alpha (0.5 shown) "
+            "and params fall with alpha; whole-net MACs shrink less than alpha^2 "
+            f"({quarter.totals.macs / base.totals.macs:.3f} vs 0.0625 at 0.25): "
+            "the depthwise, stem and FC terms are linear in alpha",
         ),
         tuple(sweep.measurements),
         formula="per separable layer: D_K*D_K*aM*D_F*D_F + aM*aN*D_F*D_F (D_F = output size)",
@@ -707,7 +689,7 @@ def mobilenet_width_multiplier(claim: Claim) -> Outcome:
 def mobilenet_resolution_multiplier(claim: Claim) -> Outcome:
     sweep = Sweep(claim)
     base = measure("mobilenet_v1")
-    base_conv = _conv_macs(base)
+    base_conv = type_total(base, "Conv2d", "macs")
     ratios = {}
     for name, res in _MOBILENET_RESOLUTIONS[1:]:
         rho = Fraction(res, 224)
@@ -715,23 +697,25 @@ def mobilenet_resolution_multiplier(claim: Claim) -> Outcome:
         ratios[res] = p.totals.macs / base.totals.macs
         sweep.point(f"rho={rho} ({res}) whole-net MACs / 224", float(rho**2), ratios[res])
         unchanged = p.totals.params == base.totals.params
-        _flag(sweep, f"rho={rho} ({res}) params unchanged", unchanged, p.totals.params, "count")
-        _info(sweep, f"rho={rho} ({res}) conv-only MACs / 224 (rho^2 = {float(rho**2):.4f})", _conv_macs(p) / base_conv)
-        _info(sweep, f"rho={rho} ({res}) MACs", p.totals.macs, "macs")
+        sweep.flag(f"rho={rho} ({res}) params unchanged", unchanged, p.totals.params, "count")
+        sweep.info(
+            f"rho={rho} ({res}) conv-only MACs / 224 (rho^2 = {float(rho**2):.4f})",
+            type_total(p, "Conv2d", "macs") / base_conv,
+        )
+        sweep.info(f"rho={rho} ({res}) MACs", p.totals.macs, "macs")
     rho = Fraction(128, 224)
     conv_exact = all(
-        Fraction(_conv_macs(measure(name)), base_conv) == Fraction(res, 224) ** 2
+        Fraction(type_total(measure(name), "Conv2d", "macs"), base_conv) == Fraction(res, 224) ** 2
         for name, res in _MOBILENET_RESOLUTIONS[1:]
     )
     return Outcome(
         sweep.verdict,
         float(rho**2),
         ratios[128],
-        _explain(
-            sweep,
+        sweep.explain(
             "holds: the parameters do not change with rho and the conv MACs scale by rho^2 "
             f"{'exactly' if conv_exact else 'approximately'} (224, 192, 160, 128 are multiples of 32); the FC "
-            f"layer's 1.02M MACs do not scale, so the whole net is slightly above rho^2 ({ratios[128]:.4f} at 128)"
+            f"layer's 1.02M MACs do not scale, so the whole net is slightly above rho^2 ({ratios[128]:.4f} at 128)",
         ),
         tuple(sweep.measurements),
         formula="MACs(rho) ~ rho^2 * MACs(1): D_K*D_K*aM*(rho D_F)^2 + aM*aN*(rho D_F)^2",
@@ -751,19 +735,18 @@ def mobilenet_28_layers(claim: Claim) -> Outcome:
     n_pw = int(convs.str.contains("pointwise").sum())
     n_fc = int((layers["type"] == "Linear").sum())
     sweep.point("conv + linear layers counted by kind", 28, n_full + n_dw + n_pw + n_fc)
-    _info(sweep, "full convs", n_full)
-    _info(sweep, "depthwise convs", n_dw)
-    _info(sweep, "pointwise convs", n_pw)
-    _info(sweep, "FC layers", n_fc)
-    _info(sweep, "Conv MobileNet (full-conv twin) depth", measure("mobilenet_v1_conv").totals.depth)
+    sweep.info("full convs", n_full)
+    sweep.info("depthwise convs", n_dw)
+    sweep.info("pointwise convs", n_pw)
+    sweep.info("FC layers", n_fc)
+    sweep.info("Conv MobileNet (full-conv twin) depth", measure("mobilenet_v1_conv").totals.depth)
     return Outcome(
         sweep.verdict,
         28,
         depth,
-        _explain(
-            sweep,
+        sweep.explain(
             f"holds: {n_full} full conv + {n_dw} depthwise + {n_pw} pointwise + {n_fc} FC = {depth} weight layers, "
-            "all on one path (depthwise and pointwise counted apart)"
+            "all on one path (depthwise and pointwise counted apart)",
         ),
         tuple(sweep.measurements),
         formula="1 + 2 * 13 + 1 = 28",
@@ -785,12 +768,14 @@ def mobilenet_downsampling(claim: Claim) -> Outcome:
     for module, kind, h_in, h_out in shrinking:
         ok = kind == "Conv2d" and (module == "features.0.0" or module.endswith("depthwise.0"))
         names.append("first conv" if module == "features.0.0" else "depthwise" if ok else module)
-        _flag(sweep, f"{module} ({kind}) {h_in} -> {h_out}", ok, f"{h_in}->{h_out}")
+        sweep.flag(f"{module} ({kind}) {h_in} -> {h_out}", ok, f"{h_in}->{h_out}")
     pools = p.layers[p.layers["type"].str.contains("Pool")]
-    _flag(sweep, "pooling layers before the classifier's global pool", len(pools) == 1, len(pools) - 1)
+    sweep.flag("pooling layers before the classifier's global pool", len(pools) == 1, len(pools) - 1)
     n_dw = names.count("depthwise")
     others = [n for n in names if n not in ("first conv", "depthwise")]
-    measured = f"{'first conv + ' if 'first conv' in names else ''}{n_dw} depthwise convs" + "".join(f", {o}" for o in others)
+    measured = f"{'first conv + ' if 'first conv' in names else ''}{n_dw} depthwise convs" + "".join(
+        f", {o}" for o in others
+    )
     return Outcome(
         sweep.verdict,
         "first conv + depthwise convs",
@@ -800,4 +785,3 @@ def mobilenet_downsampling(claim: Claim) -> Outcome:
         tuple(sweep.measurements),
         formula="224 / 2^5 = 7",
     )
-

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from torch import nn
 
 from .base import (
-    APPROX,
     FAILS,
     HOLDS,
     NOT_CHECKABLE,
@@ -14,11 +15,14 @@ from .base import (
     Outcome,
     Sweep,
     build,
+    channels,
     check,
     judge,
+    judge_readings,
     measure,
     on_meta,
     register,
+    type_total,
 )
 
 SECTION = "GoogLeNet / Inception"
@@ -176,11 +180,6 @@ def _bottleneck() -> nn.Module:
     return on_meta(Inception, C_IN, CH1, RED, CH3, RED, CH5, RED)
 
 
-def _channels(shape: str) -> int:
-    """C of an 'NxCxHxW' shape string."""
-    return int(shape.split("x")[1])
-
-
 @check("inception-naive-output")
 def inception_naive_output(claim: Claim) -> Outcome:
     p = measure(_naive(), (C_IN, HW, HW))
@@ -264,7 +263,7 @@ def inception_bottleneck_358m(claim: Claim) -> Outcome:
     formula_total = sum(terms.values())
     twice_3x3 = formula_total + terms["3x3 conv 192"]
     naive = measure(_naive(), (C_IN, HW, HW)).totals.macs
-    out_c = _channels(p.layers.iloc[-1]["output_shape"])
+    out_c = channels(p.layers.iloc[-1]["output_shape"])
     verdict = judge(358e6, total, claim)
     if formula_total != total or sweep.verdict != HOLDS:
         verdict = FAILS
@@ -290,6 +289,11 @@ def inception_bottleneck_358m(claim: Claim) -> Outcome:
     )
 
 
+def _reduced_conv(c_in: int, c_red: int, c_out: int, k: int) -> nn.Sequential:
+    """A 1x1 conv C_in -> C_red, then the k x k conv ('same' padding) to C_out."""
+    return nn.Sequential(nn.Conv2d(c_in, c_red, 1), nn.Conv2d(c_red, c_out, k, padding=k // 2))
+
+
 @check("inception-1x1-reduction")
 def inception_1x1_reduction(claim: Claim) -> Outcome:
     c_in, c_red = 512, 256
@@ -300,10 +304,7 @@ def inception_1x1_reduction(claim: Claim) -> Outcome:
     for k in (1, 3, 5):
         for c_out in (32, 256):
             direct = measure(on_meta(nn.Conv2d, c_in, c_out, k, padding=k // 2), (c_in, HW, HW))
-            reduced = measure(
-                on_meta(lambda: nn.Sequential(nn.Conv2d(c_in, c_red, 1), nn.Conv2d(c_red, c_out, k, padding=k // 2))),
-                (c_in, HW, HW),
-            )
+            reduced = measure(on_meta(_reduced_conv, c_in, c_red, c_out, k), (c_in, HW, HW))
             next_macs = int(reduced.layers.set_index("module")["macs"]["1"])
             # the next conv now sees 256 instead of 512 channels: its cost falls to 256/512
             ratio = next_macs / direct.totals.macs
@@ -374,7 +375,8 @@ def googlenet_22_layers(claim: Claim) -> Outcome:
     )
 
 
-def _aux_profiles():
+def _aux_profiles() -> tuple[Any, Any]:
+    """GoogLeNet with its auxiliary classifiers, profiled in eval and in training mode."""
     model = build("googlenet", aux_logits=True)
     return measure(model, (3, 224, 224)), measure(model, (3, 224, 224), training=True)
 
@@ -383,8 +385,7 @@ def _aux_profiles():
 def googlenet_5m_params(claim: Claim) -> Outcome:
     p = measure("googlenet")
     params = p.totals.params
-    layers = p.layers
-    fc = int(layers[layers["type"] == "Linear"]["params"].sum())
+    fc = type_total(p, "Linear", "params")
     model = build("googlenet")
     weights_only = sum(t.numel() for n, t in model.named_parameters() if not n.endswith("bias"))
     aux_eval, _ = _aux_profiles()
@@ -435,7 +436,7 @@ def googlenet_12x_fewer(claim: Claim) -> Outcome:
     )
 
 
-def _fc_stats(p) -> tuple[int, int, int]:
+def _fc_stats(p: Any) -> tuple[int, int, int]:
     """(Linear layers, hidden Linear layers = all but the last classifier, Linear params)."""
     lin = p.layers[p.layers["type"] == "Linear"]
     return len(lin), max(len(lin) - 1, 0), int(lin["params"].sum())
@@ -453,7 +454,7 @@ def googlenet_no_fc(claim: Claim) -> Outcome:
     share = fc_params / g.totals.params
     literal_holds = n_fc == 0
     intended_holds = hidden == 0 and share < a_params / alex.totals.params and share < v_params / vgg.totals.params
-    verdict = HOLDS if literal_holds else (APPROX if intended_holds else FAILS)
+    verdict = judge_readings(literal_holds, intended_holds)
     return Outcome(
         verdict,
         0,
@@ -493,11 +494,11 @@ def inception_naive_depth_grows(claim: Claim) -> Outcome:
     rows = p.layers
     sweep = Sweep(claim)
     added = CH1 + CH3 + CH5
-    channels = []
+    widths: list[int] = []
     for n in range(3):
         own = rows[rows["module"] == str(n)].iloc[-1]
-        c = _channels(own["output_shape"])
-        channels.append(c)
+        c = channels(own["output_shape"])
+        widths.append(c)
         sweep.point(f"module {n + 1} output channels", C_IN + added * (n + 1), c)
         macs = int(rows[rows["module"].str.startswith(f"{n}.")]["macs"].sum())
         c_in = C_IN + added * n
@@ -510,9 +511,9 @@ def inception_naive_depth_grows(claim: Claim) -> Outcome:
     return Outcome(
         sweep.verdict,
         C_IN + 3 * added,
-        channels[-1],
+        widths[-1],
         f"the pool branch passes its input through, so every naive module adds 128 + 192 + 96 = {added} channels "
-        f"({' -> '.join(str(c) for c in [C_IN, *channels])}) and each module's conv cost grows with its input "
+        f"({' -> '.join(str(c) for c in [C_IN, *widths])}) and each module's conv cost grows with its input "
         f"width",
         tuple(sweep.measurements),
         formula="C_n = 256 + 416 n;  MACs_n = 28*28*(128 + 192*9 + 96*25) * C_(n-1)",

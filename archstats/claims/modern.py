@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import torch
 from torch import nn
 
 from .base import (
@@ -21,9 +20,14 @@ from .base import (
     judge_all,
     layer_row,
     measure,
+    model_output,
     on_meta,
-    parse_shape,
     register,
+    residual_blocks,
+    sample_shape,
+    shape_text,
+    submodule,
+    type_total,
 )
 
 SECTION = "SENet, ResNeXt, EfficientNet, NASNet"
@@ -130,7 +134,8 @@ register(
             id="resnext-downsampling",
             section=SECTION,
             source="000:231-233",
-            quote="downsampling은 convolution 3, 4, 5 layer에서 진행하였으며, 각 layer의 첫 번째 블록에서 stride=2로 설정하였다",
+            quote="downsampling은 convolution 3, 4, 5 layer에서 진행하였으며, "
+            "각 layer의 첫 번째 블록에서 stride=2로 설정하였다",
             statement="ResNeXt downsamples in conv3, conv4 and conv5, with stride 2 in the first block of each.",
             interpretation="the blocks of resnext50_32x4d whose output is smaller than their input, from the layer "
             "table, and the strides of their convs; the shortcut kinds are counted (000:231 says identity "
@@ -154,11 +159,6 @@ register(
 # ---------------------------------------------------------------------------------------- helpers
 
 
-def _shape(text: str) -> tuple[int, ...]:
-    """A layer-table shape without its batch dimension."""
-    return parse_shape(text)[1:]
-
-
 def _pct(x: float) -> str:
     return f"{x:+.2%}"
 
@@ -166,8 +166,7 @@ def _pct(x: float) -> str:
 def _efficientnet(width_mult: float, depth_mult: float) -> nn.Module:
     from archstats_models.efficientnet import efficientnet
 
-    with torch.device("meta"):
-        return efficientnet(width_mult, depth_mult)
+    return on_meta(efficientnet, width_mult, depth_mult)
 
 
 # ---------------------------------------------------------------------------------------- checks
@@ -239,19 +238,19 @@ def resnext_cardinality(claim: Claim) -> Outcome:
         block_macs.append(p.totals.macs)
         label = f"width 128, {groups} group{'s' if groups > 1 else ''}"
         sweep.point(f"{label}: grouped 3x3 MACs / 1 group", 1 / groups, conv / base_conv, "")
-        sweep.measurements.append(Measurement(f"{label}: block MACs", p.totals.macs, "macs"))
+        sweep.info(f"{label}: block MACs", p.totals.macs, "macs")
     falling = all(b < a for a, b in zip(block_macs, block_macs[1:]))
     sweep.verdicts.append(HOLDS if falling else FAILS)
-    sweep.measurements.append(Measurement("block MACs fall with every step in groups", falling))
+    sweep.info("block MACs fall with every step in groups", falling)
 
     base = measure("resnext50_1x64d").totals
     widths = []
     spread: list[float] = []
     for name in ("resnext50_1x64d", "resnext50_2x40d", "resnext50_4x24d", "resnext50_8x14d", "resnext50_32x4d"):
         p = measure(name)
-        width = _shape(layer_row(p, "layer1.0.conv2").output_shape)[0]
+        width = sample_shape(layer_row(p, "layer1.0.conv2").output_shape)[0]
         widths.append(width)
-        sweep.measurements.append(Measurement(f"{name}: grouped 3x3 width at conv2", width))
+        sweep.info(f"{name}: grouped 3x3 width at conv2", width)
         spread.append(max(abs(p.totals.macs / base.macs - 1), abs(p.totals.params / base.params - 1)))
         sweep.point(f"{name}: MACs vs 1x64d", base.macs, p.totals.macs, "macs")
         sweep.point(f"{name}: params vs 1x64d", base.params, p.totals.params, "count")
@@ -274,8 +273,30 @@ def resnext_cardinality(claim: Claim) -> Outcome:
 
 
 def _plain_stack(channels: int, layers: int) -> nn.Module:
-    convs = (lambda: nn.Conv2d(channels, channels, 3, padding=1, bias=False) for _ in range(layers))
-    return on_meta(lambda: nn.Sequential(*[make() for make in convs]))
+    """``layers`` bias-free 'same' 3x3 convs C -> C, built on meta."""
+
+    def stack() -> nn.Sequential:
+        return nn.Sequential(*[nn.Conv2d(channels, channels, 3, padding=1, bias=False) for _ in range(layers)])
+
+    return on_meta(stack)
+
+
+def _scaled_b0(dim: str, f: float) -> tuple[Any, float]:
+    """EfficientNet-B0's totals with one dimension (d, w or r) scaled by ``f``, and the MACs ratio the law expects."""
+    if dim == "d":
+        return measure(_efficientnet(1.0, f), (3, 224, 224)).totals, f
+    if dim == "w":
+        return measure(_efficientnet(f, 1.0), (3, 224, 224)).totals, f * f
+    r = round(224 * f)
+    return measure(_efficientnet(1.0, 1.0), (3, r, r)).totals, f * f
+
+
+def _b0_depthwise_share(b0_macs: int) -> float:
+    """The share of B0's MACs in its depthwise convs (they scale with w, not w^2)."""
+    model = _efficientnet(1.0, 1.0)
+    layers = measure(model, (3, 224, 224)).layers
+    depthwise = {n for n, m in model.named_modules() if isinstance(m, nn.Conv2d) and 1 < m.groups == m.in_channels}
+    return int(layers[layers.module.isin(depthwise)].macs.sum()) / b0_macs
 
 
 @check("efficientnet-flops-scaling")
@@ -296,32 +317,17 @@ def efficientnet_flops_scaling(claim: Claim) -> Outcome:
     deviations: list[float] = []
     for dim, factors in (("d", (2, 3)), ("w", (1.5, 2, 3)), ("r", (1.5, 2, 3))):
         for f in factors:
-            if dim == "d":
-                t, expected = measure(_efficientnet(1.0, f), (3, 224, 224)).totals, f
-            elif dim == "w":
-                t, expected = measure(_efficientnet(f, 1.0), (3, 224, 224)).totals, f * f
-            else:
-                r = round(224 * f)
-                t, expected = measure(_efficientnet(1.0, 1.0), (3, r, r)).totals, f * f
+            t, law = _scaled_b0(dim, f)
             ratio = t.macs / b0.macs
-            deviations.append(ratio / expected - 1)
-            sweep.point(f"B0, {dim} x{f}: MACs ratio vs {dim}{'' if dim == 'd' else '^2'}", expected, ratio, "ratio")
-            sweep.measurements.append(
-                Measurement(f"B0, {dim} x{f}: full-convention FLOPs ratio", t.flops / b0.flops, "ratio")
-            )
+            deviations.append(ratio / law - 1)
+            sweep.point(f"B0, {dim} x{f}: MACs ratio vs {dim}{'' if dim == 'd' else '^2'}", law, ratio, "ratio")
+            sweep.info(f"B0, {dim} x{f}: full-convention FLOPs ratio", t.flops / b0.flops, "ratio")
             if (dim, f) == ("w", 2):
                 headline = ratio
 
     # depthwise convs scale with w, not w^2: their share of B0's MACs explains the width shortfall
-    model = _efficientnet(1.0, 1.0)
-    layers = measure(model, (3, 224, 224)).layers
-    depthwise = {
-        n for n, m in model.named_modules() if isinstance(m, nn.Conv2d) and 1 < m.groups == m.in_channels
-    }
-    dw_share = int(layers[layers.module.isin(depthwise)].macs.sum()) / b0.macs
-    sweep.measurements.append(
-        Measurement("B0: share of MACs in depthwise convs (they scale with w, not w^2)", f"{dw_share:.1%}")
-    )
+    dw_share = _b0_depthwise_share(b0.macs)
+    sweep.info("B0: share of MACs in depthwise convs (they scale with w, not w^2)", f"{dw_share:.1%}")
     return Outcome(
         sweep.verdict,
         4,
@@ -351,23 +357,19 @@ def efficientnet_2_phi(claim: Claim) -> Outcome:
         macs = measure(f"efficientnet_b{phi}").totals.macs
         worst = min(worst, (macs / b0 / 2**phi, phi, macs / b0))
         sweep.point(f"B{phi}/B0 MACs vs 2^{phi}", 2**phi, macs / b0, "ratio")
-        sweep.measurements.append(Measurement(f"B{phi}/B{phi - 1} MACs (one step of phi)", macs / prev, "ratio"))
+        sweep.info(f"B{phi}/B{phi - 1} MACs (one step of phi)", macs / prev, "ratio")
         prev = last = macs
     per_step = (last / b0) ** (1 / 7)
-    sweep.measurements.append(
-        Measurement("official B0 -> B7: mean growth per unit of phi (7th root of B7/B0)", per_step, "ratio")
-    )
+    sweep.info("official B0 -> B7: mean growth per unit of phi (7th root of B7/B0)", per_step, "ratio")
     compound = []
     for phi in (1, 4, 7):  # three points keep the check fast; the official B1..B7 are all measured above
         d, w, g = compound_coefficients(phi, alpha, beta, gamma)
         r = round(224 * g)
         ratio = measure(_efficientnet(w, d), (3, r, r)).totals.macs / b0
         compound.append(ratio)
-        sweep.measurements.append(
-            Measurement(
-                f"compound phi={phi} (w {w:.2f}, d {d:.2f}, {r}px): MACs / B0 vs 2^phi and vs 1.92^phi",
-                f"{ratio:.2f}x vs {2**phi} and {base_rate**phi:.2f}",
-            )
+        sweep.info(
+            f"compound phi={phi} (w {w:.2f}, d {d:.2f}, {r}px): MACs / B0 vs 2^phi and vs 1.92^phi",
+            f"{ratio:.2f}x vs {2**phi} and {base_rate**phi:.2f}",
         )
     b7 = last / b0
     return Outcome(
@@ -396,7 +398,7 @@ def nasnet_cells(claim: Claim) -> Outcome:
     measurements = []
     odd = ""
     for _, r in cells.iterrows():
-        (_, h_in, w_in), (_, h_out, w_out) = _shape(r.input_shape), _shape(r.output_shape)
+        (_, h_in, w_in), (_, h_out, w_out) = sample_shape(r.input_shape), sample_shape(r.output_shape)
         want = (h_in, w_in) if r.type == "NormalCell" else (math.ceil(h_in / 2), math.ceil(w_in / 2))
         ok += (h_out, w_out) == want
         if r.type == "ReductionCell" and h_in % 2 and not odd:
@@ -407,16 +409,16 @@ def nasnet_cells(claim: Claim) -> Outcome:
     reduction = measure(on_meta(ReductionCell, 44, None, 44), (44, 28, 28))
     alone = (("NormalCell(44) alone", normal, (28, 28)), ("ReductionCell(44) alone", reduction, (14, 14)))
     for label, q, want in alone:
-        out = _shape(layer_row(q, "(model)").output_shape)
+        out = model_output(q)
         ok += out[1:] == want
-        measurements.append(Measurement(f"{label}: 44x28x28 ->", "x".join(map(str, out))))
+        measurements.append(Measurement(f"{label}: 44x28x28 ->", shape_text(out)))
     # Strides of the operations inside the cells of the built network.
     model = build("nasnet_a_mobile")
     for kind in (NormalCell, ReductionCell):
         strides: dict[int, int] = {}
         for cell in model.modules():
             if type(cell) is kind:
-                for m in cell.ops.modules():
+                for m in submodule(cell, "ops", nn.Module).modules():
                     if isinstance(m, (nn.Conv2d, nn.AvgPool2d, nn.MaxPool2d)):
                         s = m.stride[0] if isinstance(m.stride, tuple) else m.stride
                         strides[s] = strides.get(s, 0) + 1
@@ -441,13 +443,13 @@ def nasnet_cells(claim: Claim) -> Outcome:
 def resnext_32x4_split(claim: Claim) -> Outcome:
     from archstats_models.resnext import Bottleneck
 
-    model = build("resnext50_32x4d")
-    conv = model.layer1[0].conv2
-    resnet_conv = build("resnet50").layer1[0].conv2
+    conv = submodule(build("resnext50_32x4d"), "layer1.0.conv2", nn.Conv2d)
+    resnet_conv = submodule(build("resnet50"), "layer1.0.conv2", nn.Conv2d)
     per_group = conv.out_channels // conv.groups
-    fig1 = measure(on_meta(Bottleneck, 256, 64, groups=32, base_width=4), (256, 56, 56))
-    resnet_block = measure(on_meta(Bottleneck, 256, 64), (256, 56, 56))
-    conv_params = lambda q: int(q.layers[q.layers.type == "Conv2d"].params.sum())  # noqa: E731
+    fig1_params = type_total(
+        measure(on_meta(Bottleneck, 256, 64, groups=32, base_width=4), (256, 56, 56)), "Conv2d", "params"
+    )
+    resnet_params = type_total(measure(on_meta(Bottleneck, 256, 64), (256, 56, 56)), "Conv2d", "params")
     verdict = judge(64, conv.out_channels, claim)
     return Outcome(
         verdict,
@@ -455,16 +457,15 @@ def resnext_32x4_split(claim: Claim) -> Outcome:
         conv.out_channels,
         f"32 paths of 4 filters are {conv.groups} x {per_group} = {conv.out_channels} filters, twice "
         f"ResNet-50's {resnet_conv.out_channels} (splitting 64 would leave 2 per path); the extra width is paid "
-        f"for by the grouping: the block keeps ResNet's cost ({conv_params(fig1):,} vs "
-        f"{conv_params(resnet_block):,} conv params)",
+        f"for by the grouping: the block keeps ResNet's cost ({fig1_params:,} vs {resnet_params:,} conv params)",
         (
             Measurement("resnext50_32x4d layer1.0 grouped 3x3: channels", conv.out_channels),
             Measurement("groups (paths)", conv.groups),
             Measurement("channels per path", per_group),
             Measurement("resnet50 layer1.0 3x3: channels", resnet_conv.out_channels),
-            Measurement("ResNeXt Fig. 1 block 256 -> 32 x 4 -> 256: conv params", conv_params(fig1)),
+            Measurement("ResNeXt Fig. 1 block 256 -> 32 x 4 -> 256: conv params", fig1_params),
             Measurement("formula 32 * (256*4 + 9*4*4 + 4*256)", 32 * (256 * 4 + 9 * 4 * 4 + 4 * 256)),
-            Measurement("ResNet bottleneck 256 -> 64 -> 256: conv params", conv_params(resnet_block)),
+            Measurement("ResNet bottleneck 256 -> 64 -> 256: conv params", resnet_params),
         ),
         formula="inner width = cardinality x channels per path = 32 x 4 = 128",
     )
@@ -505,15 +506,14 @@ def resnext_downsampling(claim: Claim) -> Outcome:
     halving = []
     measurements = []
     for _, r in blocks.iterrows():
-        h_in, h_out = _shape(r.input_shape)[1], _shape(r.output_shape)[1]
+        h_in, h_out = sample_shape(r.input_shape)[1], sample_shape(r.output_shape)[1]
         if h_out < h_in:
-            block = model.get_submodule(r.module)
+            strides = [
+                submodule(model, f"{r.module}.{c}", nn.Conv2d).stride[0] for c in ("conv1", "conv2", "downsample.0")
+            ]
             halving.append(r.module)
             measurements.append(
-                Measurement(
-                    f"{r.module}: {h_in} -> {h_out}, strides conv1/conv2/shortcut",
-                    f"{block.conv1.stride[0]}/{block.conv2.stride[0]}/{block.downsample[0].stride[0]}",
-                )
+                Measurement(f"{r.module}: {h_in} -> {h_out}, strides conv1/conv2/shortcut", "/".join(map(str, strides)))
             )
     projections = sum(1 for _, r in blocks.iterrows() if model.get_submodule(r.module).downsample is not None)
     measurements.append(
@@ -540,7 +540,7 @@ def resnet_basic_up_to_50(claim: Claim) -> Outcome:
     measurements = []
     not_basic = []
     for name in names:
-        blocks = sorted(set(measure(name).layers.type) & {"BasicBlock", "Bottleneck"})
+        blocks = residual_blocks(measure(name))
         basic += blocks == ["BasicBlock"]
         if blocks != ["BasicBlock"]:
             not_basic.append(f"{name} ({', '.join(blocks)})")

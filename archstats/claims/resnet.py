@@ -7,7 +7,6 @@ from typing import Any
 from torch import nn
 
 from .base import (
-    APPROX,
     FAILS,
     HOLDS,
     Claim,
@@ -18,11 +17,17 @@ from .base import (
     check,
     judge,
     judge_all,
+    judge_readings,
     layer_row,
     measure,
+    model_output,
     on_meta,
-    parse_shape,
     register,
+    residual_blocks,
+    sample_shape,
+    shape_text,
+    submodule,
+    type_total,
 )
 
 SECTION = "ResNet"
@@ -154,37 +159,17 @@ register(
 
 # ---------------------------------------------------------------------------------------- helpers
 
-
-def _zoo_resnet() -> Any:
-    import archstats_models.resnet as zr
-
-    return zr
-
-
-def _shape(text: str) -> tuple[int, ...]:
-    """A layer-table shape without its batch dimension."""
-    return parse_shape(text)[1:]
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "x".join(str(v) for v in shape)
-
-
-def _output(profile: Any) -> tuple[int, ...]:
-    return _shape(layer_row(profile, "(model)").output_shape)
-
-
-def _conv_params(profile: Any) -> int:
-    layers = profile.layers
-    return int(layers[layers.type == "Conv2d"].params.sum())
+_RESNETS = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
 
 
 class _BottleneckNoShortcut(nn.Module):
     """The zoo's Bottleneck run without its identity addition (the plain counterpart of the block)."""
 
     def __init__(self, inplanes: int, planes: int) -> None:
+        from archstats_models.resnet import Bottleneck
+
         super().__init__()
-        self.block = _zoo_resnet().Bottleneck(inplanes, planes)
+        self.block = Bottleneck(inplanes, planes)
 
     def forward(self, x: Any) -> Any:
         b = self.block
@@ -198,22 +183,23 @@ class _BottleneckNoShortcut(nn.Module):
 
 @check("resnet-bottleneck-shape")
 def bottleneck_shape(claim: Claim) -> Outcome:
-    zr = _zoo_resnet()
-    p = measure(on_meta(zr.Bottleneck, 256, 64), (256, 28, 28))
-    inner = [_shape(layer_row(p, m).output_shape) for m in ("conv1", "conv2", "conv3")]
-    out = _output(p)
+    from archstats_models.resnet import Bottleneck
+
+    p = measure(on_meta(Bottleneck, 256, 64), (256, 28, 28))
+    inner = [sample_shape(layer_row(p, m).output_shape) for m in ("conv1", "conv2", "conv3")]
+    out = model_output(p)
     expected = (256, 28, 28)
     verdict = HOLDS if out == expected and inner[:2] == [(64, 28, 28)] * 2 else FAILS
     return Outcome(
         verdict,
-        _shape_text(expected),
-        _shape_text(out),
-        f"1x1 -> {_shape_text(inner[0])}, 3x3 (padding 1) -> {_shape_text(inner[1])}, 1x1 -> "
-        f"{_shape_text(inner[2])}; the output matches the input, so the identity can be added",
+        shape_text(expected),
+        shape_text(out),
+        f"1x1 -> {shape_text(inner[0])}, 3x3 (padding 1) -> {shape_text(inner[1])}, 1x1 -> "
+        f"{shape_text(inner[2])}; the output matches the input, so the identity can be added",
         (
-            Measurement("after 1x1,64", _shape_text(inner[0])),
-            Measurement("after 3x3,64", _shape_text(inner[1])),
-            Measurement("after 1x1,256", _shape_text(inner[2])),
+            Measurement("after 1x1,64", shape_text(inner[0])),
+            Measurement("after 3x3,64", shape_text(inner[1])),
+            Measurement("after 1x1,256", shape_text(inner[2])),
             Measurement("block parameters (convs + BN)", p.totals.params, "count"),
             Measurement("block MACs at 28x28", p.totals.macs, "macs"),
         ),
@@ -223,12 +209,13 @@ def bottleneck_shape(claim: Claim) -> Outcome:
 
 @check("resnet-bottleneck-6x")
 def bottleneck_6x(claim: Claim) -> Outcome:
-    zr = _zoo_resnet()
+    from archstats_models.resnet import BasicBlock, Bottleneck
+
     sweep = Sweep(claim)
     ratios_a: list[float] = []
     for c, h in ((256, 56), (512, 28), (1024, 14), (2048, 7)):
-        bottleneck = measure(on_meta(zr.Bottleneck, c, c // 4), (c, h, h))
-        basic = measure(on_meta(zr.BasicBlock, c, c), (c, h, h))
+        bottleneck = measure(on_meta(Bottleneck, c, c // 4), (c, h, h))
+        basic = measure(on_meta(BasicBlock, c, c), (c, h, h))
         ratio = _conv_params(basic) / _conv_params(bottleneck)
         ratios_a.append(ratio)
         sweep.point(f"(A) {c}-channel basic / bottleneck {c}->{c // 4}->{c}, conv params", 6, ratio, "ratio")
@@ -236,7 +223,7 @@ def bottleneck_6x(claim: Claim) -> Outcome:
             b256, basic256 = bottleneck, basic
             macs_a = basic.totals.macs / bottleneck.totals.macs
             with_bn_a = basic.totals.params / bottleneck.totals.params
-    basic64 = measure(on_meta(zr.BasicBlock, 64, 64), (64, 56, 56))
+    basic64 = measure(on_meta(BasicBlock, 64, 64), (64, 56, 56))
     conv3x3 = measure(on_meta(nn.Conv2d, 256, 256, 3, padding=1, bias=False), (256, 56, 56))
     bott = _conv_params(b256)
     ratio_b = _conv_params(basic64) / bott
@@ -273,43 +260,56 @@ def bottleneck_6x(claim: Claim) -> Outcome:
     )
 
 
-@check("resnet-shortcut-free")
-def shortcut_free(claim: Claim) -> Outcome:
-    zr = _zoo_resnet()
-    basic, plain, bottleneck = zr.BasicBlock, zr.PlainBlock, zr.Bottleneck
-    cases = (
-        ("basic 64x28x28 (note 004:170)", on_meta(basic, 64, 64), on_meta(plain, 64, 64), (64, 28, 28)),
-        ("basic 512x7x7", on_meta(basic, 512, 512), on_meta(plain, 512, 512), (512, 7, 7)),
-        ("bottleneck 256x56x56", on_meta(bottleneck, 256, 64), on_meta(_BottleneckNoShortcut, 256, 64), (256, 56, 56)),
-        ("bottleneck 2048x7x7", on_meta(bottleneck, 2048, 512), on_meta(_BottleneckNoShortcut, 2048, 512), (2048, 7, 7)),
-    )
-    verdicts: list[str] = []
-    measurements: list[Measurement] = []
-    shares: list[float] = []
-    added_params = 0
-    for label, with_sc, without_sc, size in cases:
-        a, b = measure(with_sc, size).totals, measure(without_sc, size).totals
-        d_params, d_macs = a.params - b.params, a.macs - b.macs
-        share = (a.flops - b.flops) / b.flops
-        shares.append(share)
-        added_params += d_params
-        elements = size[0] * size[1] * size[2]
-        verdicts += [judge(0, d_params, claim), judge(0, d_macs, claim), judge(b.flops, a.flops, claim)]
-        measurements += [
-            Measurement(f"{label}: added params", d_params, "count"),
-            Measurement(f"{label}: added MACs", d_macs),
-            Measurement(f"{label}: added FLOPs (expected C*H*W = {elements:,})", a.flops - b.flops),
-            Measurement(f"{label}: added FLOPs / block FLOPs", f"{share:.3%}"),
-        ]
-    # Whole nets: ResNet-34 against its plain twin; outside the three projection shortcuts nothing is added.
+def _conv_params(profile: Any) -> int:
+    return type_total(profile, "Conv2d", "params")
+
+
+def _shortcut_cases() -> list[tuple[str, nn.Module, nn.Module, tuple[int, int, int]]]:
+    """(label, block with its identity shortcut, the same block without it, input C x H x W)."""
+    from archstats_models.resnet import BasicBlock, Bottleneck, PlainBlock
+
+    return [
+        ("basic 64x28x28 (note 004:170)", on_meta(BasicBlock, 64, 64), on_meta(PlainBlock, 64, 64), (64, 28, 28)),
+        ("basic 512x7x7", on_meta(BasicBlock, 512, 512), on_meta(PlainBlock, 512, 512), (512, 7, 7)),
+        ("bottleneck 256x56x56", on_meta(Bottleneck, 256, 64), on_meta(_BottleneckNoShortcut, 256, 64), (256, 56, 56)),
+        (
+            "bottleneck 2048x7x7",
+            on_meta(Bottleneck, 2048, 512),
+            on_meta(_BottleneckNoShortcut, 2048, 512),
+            (2048, 7, 7),
+        ),
+    ]
+
+
+def _identity_cost(
+    claim: Claim, label: str, with_sc: nn.Module, without_sc: nn.Module, size: tuple[int, int, int]
+) -> tuple[list[str], list[Measurement], int, float]:
+    """What a block's identity shortcut adds: verdicts (no params, no MACs, few FLOPs), figures, params, FLOP share."""
+    a, b = measure(with_sc, size).totals, measure(without_sc, size).totals
+    d_params, d_macs = a.params - b.params, a.macs - b.macs
+    share = (a.flops - b.flops) / b.flops
+    elements = size[0] * size[1] * size[2]
+    verdicts = [judge(0, d_params, claim), judge(0, d_macs, claim), judge(b.flops, a.flops, claim)]
+    measurements = [
+        Measurement(f"{label}: added params", d_params, "count"),
+        Measurement(f"{label}: added MACs", d_macs),
+        Measurement(f"{label}: added FLOPs (expected C*H*W = {elements:,})", a.flops - b.flops),
+        Measurement(f"{label}: added FLOPs / block FLOPs", f"{share:.3%}"),
+    ]
+    return verdicts, measurements, d_params, share
+
+
+def _resnet34_vs_plain34(claim: Claim) -> tuple[list[str], list[Measurement], int, float]:
+    """ResNet-34 against its plain twin: verdicts, figures, params added outside the projection shortcuts
+    (none expected) and the residual additions' share of the FLOPs."""
     res, plain = measure("resnet34"), measure("plain34")
     layers = res.layers
     projections = layers[layers.module.str.contains(r"\.downsample\.")]
     extra_params = res.totals.params - plain.totals.params - int(projections.params.sum())
     extra_macs = res.totals.macs - plain.totals.macs - int(projections.macs.sum())
-    add_flops = int(layers[layers.type == "BasicBlock"].flops.sum())
-    verdicts += [judge(0, extra_params, claim), judge(0, extra_macs, claim)]
-    measurements += [
+    add_share = int(layers[layers.type == "BasicBlock"].flops.sum()) / res.totals.flops
+    verdicts = [judge(0, extra_params, claim), judge(0, extra_macs, claim)]
+    measurements = [
         Measurement("resnet34 - plain34: params added outside the projection shortcuts", extra_params, "count"),
         Measurement("resnet34 - plain34: MACs added outside the projection shortcuts", extra_macs),
         Measurement(
@@ -317,82 +317,107 @@ def shortcut_free(claim: Claim) -> Outcome:
             int(projections.params.sum()),
             "count",
         ),
-        Measurement(
-            "resnet34: FLOPs of its 16 residual additions / total FLOPs", f"{add_flops / res.totals.flops:.3%}"
-        ),
+        Measurement("resnet34: FLOPs of its 16 residual additions / total FLOPs", f"{add_share:.3%}"),
     ]
-    verdict = judge_all(verdicts)
+    return verdicts, measurements, extra_params, add_share
+
+
+@check("resnet-shortcut-free")
+def shortcut_free(claim: Claim) -> Outcome:
+    verdicts: list[str] = []
+    measurements: list[Measurement] = []
+    shares: list[float] = []
+    added_params = 0
+    for label, with_sc, without_sc, size in _shortcut_cases():
+        block_verdicts, block_measurements, d_params, share = _identity_cost(claim, label, with_sc, without_sc, size)
+        verdicts += block_verdicts
+        measurements += block_measurements
+        added_params += d_params
+        shares.append(share)
+    # Whole nets: outside the three projection shortcuts nothing is added.
+    net_verdicts, net_measurements, extra_params, add_share = _resnet34_vs_plain34(claim)
     return Outcome(
-        verdict,
+        judge_all(verdicts + net_verdicts),
         0,
         added_params + extra_params,
         "the identity shortcut adds 0 params and 0 MACs; its addition costs one FLOP per output "
-        f"element, {min(shares):.2%} to {max(shares):.2%} of a block's FLOPs ({add_flops / res.totals.flops:.2%} "
+        f"element, {min(shares):.2%} to {max(shares):.2%} of a block's FLOPs ({add_share:.2%} "
         "of ResNet-34's); only projection shortcuts (where the shape changes) add parameters",
-        tuple(measurements),
+        tuple(measurements + net_measurements),
         formula="identity add: 0 params, 0 MACs, C*H*W FLOPs",
         kind="count",
     )
 
 
-@check("resnet-projection-shortcut")
-def projection_shortcut(claim: Claim) -> Outcome:
-    zr = _zoo_resnet()
-    proj = on_meta(lambda: nn.Sequential(zr.conv1x1(64, 128, 2), nn.BatchNorm2d(128)))
-    example = measure(on_meta(zr.BasicBlock, 64, 128, 2, proj), (64, 28, 28))
+def _note_projection(claim: Claim) -> tuple[list[str], list[Measurement], int]:
+    """The note's example, a 64x28x28 -> 128x14x14 basic block: verdicts, figures, the projection's params."""
+    from archstats_models.resnet import BasicBlock, conv1x1
+
+    proj = on_meta(lambda: nn.Sequential(conv1x1(64, 128, 2), nn.BatchNorm2d(128)))
+    example = measure(on_meta(BasicBlock, 64, 128, 2, proj), (64, 28, 28))
     row = layer_row(example, "downsample.0")
-    ex_out = _shape(row.output_shape)
-    expected_params, expected_macs = 64 * 128, 14 * 14 * 64 * 128
     verdicts = [
-        judge(expected_params, int(row.params), claim),
-        judge(expected_macs, int(row.macs), claim),
-        HOLDS if _output(example) == (128, 14, 14) == ex_out else FAILS,
+        judge(64 * 128, int(row.params), claim),
+        judge(14 * 14 * 64 * 128, int(row.macs), claim),
+        HOLDS if model_output(example) == (128, 14, 14) == sample_shape(row.output_shape) else FAILS,
     ]
     measurements = [
-        Measurement("note example: block output (expected 128x14x14)", _shape_text(_output(example))),
+        Measurement("note example: block output (expected 128x14x14)", shape_text(model_output(example))),
         Measurement("note example: projection params (64*128 = 8,192)", int(row.params)),
         Measurement("note example: projection MACs (14*14*64*128 = 1,605,632)", int(row.macs)),
     ]
-    facts: dict[str, str] = {}
-    for name in ("resnet34", "resnet50"):
-        model, p = build(name), measure(name)
-        modules = dict(model.named_modules())
-        shortcut_params = shortcut_macs = 0
-        for _, r in p.layers[p.layers.module.str.endswith("downsample.0")].iterrows():
-            conv = modules[r.module]
-            (c_in, h_in, _), (c_out, h_out, w_out) = _shape(r.input_shape), _shape(r.output_shape)
-            shrinks = h_out < h_in
-            ok_kernel = conv.kernel_size == (1, 1) and conv.stride == ((2, 2) if shrinks else (1, 1))
-            ok_counts = r.params == c_in * c_out and r.macs == h_out * w_out * c_in * c_out
-            verdicts.append(HOLDS if ok_kernel and ok_counts else FAILS)
-            facts.setdefault(
-                name,
-                f"{h_in}x{h_in}x{c_in} -> {h_out}x{w_out}x{c_out} at stride {conv.stride[0]}",
-            )
-            shortcut_params += int(r.params)
-            shortcut_macs += int(r.macs)
-            measurements.append(
-                Measurement(
-                    f"{name} {r.module}: {conv.kernel_size[0]}x{conv.kernel_size[1]} stride {conv.stride[0]}, "
-                    f"{_shape_text((c_in, h_in, h_in))} -> {_shape_text((c_out, h_out, w_out))}; params / MACs",
-                    f"{int(r.params):,} / {int(r.macs):,}",
-                )
-            )
+    return verdicts, measurements, int(row.params)
+
+
+def _net_projections(name: str) -> tuple[list[str], list[Measurement], str]:
+    """Every projection conv of a zoo ResNet: a verdict each, figures, and its first projection in words."""
+    model, p = build(name), measure(name)
+    verdicts: list[str] = []
+    measurements: list[Measurement] = []
+    first = ""
+    shortcut_params = shortcut_macs = 0
+    for _, r in p.layers[p.layers.module.str.endswith("downsample.0")].iterrows():
+        conv = submodule(model, r.module, nn.Conv2d)
+        (c_in, h_in, _), (c_out, h_out, w_out) = sample_shape(r.input_shape), sample_shape(r.output_shape)
+        shrinks = h_out < h_in
+        ok_kernel = conv.kernel_size == (1, 1) and conv.stride == ((2, 2) if shrinks else (1, 1))
+        ok_counts = r.params == c_in * c_out and r.macs == h_out * w_out * c_in * c_out
+        verdicts.append(HOLDS if ok_kernel and ok_counts else FAILS)
+        first = first or f"{h_in}x{h_in}x{c_in} -> {h_out}x{w_out}x{c_out} at stride {conv.stride[0]}"
+        shortcut_params += int(r.params)
+        shortcut_macs += int(r.macs)
         measurements.append(
             Measurement(
-                f"{name}: projection convs' share of params / MACs",
-                f"{shortcut_params / p.totals.params:.2%} / {shortcut_macs / p.totals.macs:.2%}",
+                f"{name} {r.module}: {conv.kernel_size[0]}x{conv.kernel_size[1]} stride {conv.stride[0]}, "
+                f"{shape_text((c_in, h_in, h_in))} -> {shape_text((c_out, h_out, w_out))}; params / MACs",
+                f"{int(r.params):,} / {int(r.macs):,}",
             )
         )
-    verdict = judge_all(verdicts)
+    measurements.append(
+        Measurement(
+            f"{name}: projection convs' share of params / MACs",
+            f"{shortcut_params / p.totals.params:.2%} / {shortcut_macs / p.totals.macs:.2%}",
+        )
+    )
+    return verdicts, measurements, first
+
+
+@check("resnet-projection-shortcut")
+def projection_shortcut(claim: Claim) -> Outcome:
+    verdicts, measurements, example_params = _note_projection(claim)
+    first: dict[str, str] = {}
+    for name in ("resnet34", "resnet50"):
+        net_verdicts, net_measurements, first[name] = _net_projections(name)
+        verdicts += net_verdicts
+        measurements += net_measurements
     return Outcome(
-        verdict,
-        expected_params,
-        int(row.params),
+        judge_all(verdicts),
+        64 * 128,
+        example_params,
         "every shortcut where the map shrinks is a 1x1 stride-2 conv (+BN) with C_in*C_out params and "
         "H'*W'*C_in*C_out MACs (it reads one pixel in four); at 224x224 ResNet-34's first projection is "
-        f"{facts['resnet34']} (the note's 28x28x64 is a hypothetical example) and ResNet-50's first is "
-        f"{facts['resnet50']}, a projection that only widens",
+        f"{first['resnet34']} (the note's 28x28x64 is a hypothetical example) and ResNet-50's first is "
+        f"{first['resnet50']}, a projection that only widens",
         tuple(measurements),
         formula="params = C_in * C_out; MACs = H_out * W_out * C_in * C_out (bias-free, BN apart)",
         kind="",
@@ -436,10 +461,10 @@ def bottleneck_from_50(claim: Claim) -> Outcome:
     matching = 0
     measurements = []
     found: dict[str, list[str]] = {}
-    names = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
+    names = _RESNETS
     for name in names:
         p = measure(name)
-        blocks = sorted(set(p.layers.type) & {"BasicBlock", "Bottleneck"})
+        blocks = residual_blocks(p)
         want = "Bottleneck" if p.totals.depth >= 50 else "BasicBlock"
         matching += blocks == [want]
         found.setdefault(", ".join(blocks), []).append(str(p.totals.depth))
@@ -458,6 +483,8 @@ def bottleneck_from_50(claim: Claim) -> Outcome:
 
 @check("resnet-filters-double")
 def filters_double(claim: Claim) -> Outcome:
+    from archstats_models.resnet import BasicBlock
+
     sweep = Sweep(claim)
     channel_ratios: list[float] = []
     widths = sizes = ""
@@ -467,22 +494,22 @@ def filters_double(claim: Claim) -> Outcome:
         stages = []
         for i in range(1, 5):
             blocks = p.layers[p.layers.module.str.match(rf"^layer{i}\.\d+$")]
-            stages.append(_shape(blocks.iloc[-1].output_shape))
+            stages.append(sample_shape(blocks.iloc[-1].output_shape))
         for i in range(1, 4):
             (c0, h0, _), (c1, h1, _) = stages[i - 1], stages[i]
             channel_ratios.append(c1 / c0)
             sweep.point(f"{name} layer{i}->layer{i + 1} channels {c0}->{c1}", 2, c1 / c0, "ratio")
             sweep.point(f"{name} layer{i}->layer{i + 1} map {h0}->{h1}", 0.5, h1 / h0)
             # the conv carrying the stride: the first 3x3 (conv1 of a basic block, conv2 of a v1.5 bottleneck)
-            conv = model.get_submodule(f"layer{i + 1}.0.conv{1 if name == 'resnet34' else 2}")
+            conv = submodule(model, f"layer{i + 1}.0.conv{1 if name == 'resnet34' else 2}", nn.Conv2d)
             sweep.point(f"{name} layer{i + 1}.0 downsampling conv stride", 2, conv.stride[0])
         if name == "resnet34":
             widths = ", ".join(str(s[0]) for s in stages)
             sizes = ", ".join(str(s[1]) for s in stages)
             for m in model.modules():
-                if isinstance(m, _zoo_resnet().BasicBlock):
+                if isinstance(m, BasicBlock):
                     kernels_ok &= m.conv1.kernel_size == m.conv2.kernel_size == (3, 3)
-            sweep.measurements.append(Measurement("resnet34: every basic block is two 3x3 convs", kernels_ok))
+            sweep.info("resnet34: every basic block is two 3x3 convs", kernels_ok)
     verdict = sweep.verdict if kernels_ok else FAILS
     return Outcome(
         verdict,
@@ -503,14 +530,14 @@ def gap_no_fc(claim: Claim) -> Outcome:
     hidden_counts = []
     fc_share: dict[str, tuple[int, float]] = {}
     gap_ok = True
-    for name in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152"):
+    for name in _RESNETS:
         p = measure(name)
         layers = p.layers
         fcs = layers[layers.type == "Linear"]
         fc_counts.append(len(fcs))
         hidden_counts.append(len(fcs) - 1 if len(fcs) else 0)
         pool = layers[layers.type == "AdaptiveAvgPool2d"]
-        gap_ok &= len(pool) == 1 and _shape(pool.iloc[0].output_shape)[1:] == (1, 1)
+        gap_ok &= len(pool) == 1 and sample_shape(pool.iloc[0].output_shape)[1:] == (1, 1)
         fc_params = int(fcs.params.sum())
         fc_share[name] = (fc_params, fc_params / p.totals.params)
         measurements.append(
@@ -527,7 +554,7 @@ def gap_no_fc(claim: Claim) -> Outcome:
     intended = HOLDS if max(hidden_counts) == 0 and gap_ok else FAILS
     measurements.append(Measurement("literal reading (no FC layer at all)", literal))
     measurements.append(Measurement("intended reading (no hidden FC, GAP then classifier)", intended))
-    verdict = HOLDS if literal == HOLDS else (APPROX if intended == HOLDS else FAILS)
+    verdict = judge_readings(literal == HOLDS, intended == HOLDS)
     return Outcome(
         verdict,
         0,
@@ -578,7 +605,7 @@ def bn_after_every_conv(claim: Claim) -> Outcome:
 def no_dropout(claim: Claim) -> Outcome:
     measurements = []
     most = 0
-    for name in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152"):
+    for name in _RESNETS:
         n = sum(isinstance(m, nn.Dropout) for m in build(name).modules())
         most = max(most, n)
         measurements.append(Measurement(f"{name}: dropout layers", n))
@@ -593,4 +620,3 @@ def no_dropout(claim: Claim) -> Outcome:
         tuple(measurements),
         kind="count",
     )
-

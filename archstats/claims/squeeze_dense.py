@@ -16,6 +16,7 @@ from .base import (
     Measurement,
     Outcome,
     Sweep,
+    channels,
     check,
     judge,
     measure,
@@ -237,10 +238,6 @@ register(
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _channels(text: str) -> int:
-    return parse_shape(text)[1]
-
-
 _ROWS: dict[int, tuple[Any, list[dict[str, Any]], dict[str, dict[str, Any]]]] = {}
 
 
@@ -268,12 +265,6 @@ def _row(profile: Any, module: str) -> dict[str, Any]:
 
 def _meta(factory: Any, *args: Any, **kwargs: Any) -> nn.Module:
     return on_meta(factory, *args, **kwargs).eval()
-
-
-def _zoo(module: str, name: str) -> Any:
-    import importlib
-
-    return getattr(importlib.import_module(f"archstats_models.{module}"), name)
 
 
 MIB = 1024**2
@@ -304,7 +295,9 @@ def squeezenet_50x(claim: Claim) -> Outcome:
             Measurement("SqueezeNet v1.0 params", squeeze.params, "count"),
             Measurement("params ratio AlexNet / SqueezeNet", ratio, "ratio"),
             Measurement("params ratio AlexNet single-tower / SqueezeNet", ratio_single, "ratio"),
-            Measurement("fp32 size ratio (model_bytes_fp32)", alex.model_bytes_fp32 / squeeze.model_bytes_fp32, "ratio"),
+            Measurement(
+                "fp32 size ratio (model_bytes_fp32)", alex.model_bytes_fp32 / squeeze.model_bytes_fp32, "ratio"
+            ),
             Measurement("paper Table 2: 240MB / 4.8MB", paper, "ratio"),
         ),
         formula="ratio = params(AlexNet) / params(SqueezeNet)",
@@ -349,20 +342,22 @@ def squeezenet_half_mb(claim: Claim) -> Outcome:
     )
 
 
-def _fire_shape(profile: Any, prefix: str = "") -> tuple[str, tuple[int, int], tuple[int, int]]:
+def _fire_shape(profile: Any, prefix: str = "") -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """A fire module's channels in words, and its input and output H x W."""
     p = f"{prefix}." if prefix else ""
     squeeze, e1, e3 = (_row(profile, f"{p}{n}") for n in ("squeeze", "expand1x1", "expand3x3"))
     whole = _row(profile, prefix or "(model)")
     text = (
-        f"{_channels(whole['input_shape'])} -> {_channels(squeeze['output_shape'])} -> "
-        f"{_channels(e1['output_shape'])} + {_channels(e3['output_shape'])} -> {_channels(whole['output_shape'])}"
+        f"{channels(whole['input_shape'])} -> {channels(squeeze['output_shape'])} -> "
+        f"{channels(e1['output_shape'])} + {channels(e3['output_shape'])} -> {channels(whole['output_shape'])}"
     )
     return text, parse_shape(whole["input_shape"])[2:], parse_shape(whole["output_shape"])[2:]
 
 
 @check("fire-module-shape")
 def fire_module_shape(claim: Claim) -> Outcome:
-    Fire = _zoo("squeezenet", "Fire")
+    from archstats_models.squeezenet import Fire
+
     expected = "128 -> 16 -> 64 + 64 -> 128"
     block = measure(Fire(128, 16, 64, 64), (128, 8, 8))
     measured, hw_in, hw_out = _fire_shape(block)
@@ -446,7 +441,9 @@ def _fire_widths(profile: Any) -> list[tuple[str, int, int, int]]:
     out = []
     fires = [r["module"] for r in _rows(profile) if r["type"] == "Fire"]
     for i, name in enumerate(fires):
-        s, e1, e3 = (_channels(_row(profile, f"{name}.{n}")["output_shape"]) for n in ("squeeze", "expand1x1", "expand3x3"))
+        s, e1, e3 = (
+            channels(_row(profile, f"{name}.{n}")["output_shape"]) for n in ("squeeze", "expand1x1", "expand3x3")
+        )
         out.append((f"fire{i + 2}", s, e1, e3))
     return out
 
@@ -460,8 +457,7 @@ def squeezenet_24(claim: Claim) -> Outcome:
         verdict,
         24,
         measured,
-        f"squeezenet1_0 has {len(widths)} fire modules with 3 widths each "
-        "(s1x1, e1x1, e3x3)",
+        f"squeezenet1_0 has {len(widths)} fire modules with 3 widths each (s1x1, e1x1, e3x3)",
         tuple(Measurement(f"{n} (s1x1, e1x1, e3x3)", f"{s}, {e1}, {e3}") for n, s, e1, e3 in widths),
         formula="hyperparameters = fire modules x 3",
         kind="count",
@@ -495,14 +491,17 @@ def fire_3x3_formula(claim: Claim) -> Outcome:
     rows = [r for r in _rows(measure("squeezenet1_0")) if r["module"].endswith("expand3x3")]
     with_bias, total_formula, total_measured = [], 0, 0
     for i, r in enumerate(rows):
-        c_in, filters = _channels(r["input_shape"]), _channels(r["output_shape"])
+        c_in, filters = channels(r["input_shape"]), channels(r["output_shape"])
         hw = parse_shape(r["input_shape"])[2:]
         bias_free = measure(nn.Conv2d(c_in, filters, 3, padding=1, bias=False), (c_in, *hw)).totals.params
         formula = c_in * filters * 3 * 3  # as written: (input channel) x (number of filters) x (3x3)
         sweep.point(f"fire{i + 2} expand3x3 {c_in}->{filters}, bias-free", formula, bias_free, "count")
         with_bias.append((f"fire{i + 2}", r["params"], formula))
         total_formula, total_measured = total_formula + formula, total_measured + bias_free
-    extra = [Measurement(f"{m} expand3x3 as in SqueezeNet (with bias): measured / formula", p / f, "") for m, p, f in with_bias]
+    extra = [
+        Measurement(f"{m} expand3x3 as in SqueezeNet (with bias): measured / formula", p / f, "")
+        for m, p, f in with_bias
+    ]
     worst = max(p / f for _, p, f in with_bias) - 1
     return Outcome(
         sweep.verdict,
@@ -526,7 +525,7 @@ def squeezenet_bypass(claim: Claim) -> Outcome:
     widths: dict[int, tuple[int, int]] = {}
     fires = [r for r in _rows(measure("squeezenet1_0")) if r["type"] == "Fire"]
     for i, r in enumerate(fires):
-        widths[i + 2] = (_channels(r["input_shape"]), _channels(r["output_shape"]))
+        widths[i + 2] = (channels(r["input_shape"]), channels(r["output_shape"]))
     formula_extra = sum(c_in * c_out + c_out for f, (c_in, c_out) in widths.items() if f in (2, 4, 6, 8))
     simple_fit = all(widths[f][0] == widths[f][1] for f in (3, 5, 7, 9))
     complex_extra = complex_.params - vanilla.params
@@ -591,7 +590,10 @@ def xception_36(claim: Claim) -> Outcome:
         (
             Measurement("plain convs (stem)", len(c["plain"]), "count"),
             Measurement("separable convs", len(c["separable"]), "count"),
-            Measurement("entry / middle / exit flow", f"{per_flow['entry_flow']} / {per_flow['middle_flow']} / {per_flow['exit_flow']}"),
+            Measurement(
+                "entry / middle / exit flow",
+                f"{per_flow['entry_flow']} / {per_flow['middle_flow']} / {per_flow['exit_flow']}",
+            ),
             Measurement("middle flow repeats", middle_blocks, "count"),
             Measurement("shortcut 1x1 convs (not counted)", len(c["shortcut"]), "count"),
             Measurement("Conv2d modules (depthwise, pointwise, shortcuts apart)", len(c["all"]), "count"),
@@ -635,10 +637,11 @@ def xception_bn(claim: Claim) -> Outcome:
 
 def _dense_inputs(num_layers: int, k0: int, k: int) -> tuple[list[int], int]:
     """Feature maps each dense layer concatenates, and the block output's concatenation, on meta."""
-    DenseBlock = _zoo("densenet", "DenseBlock")
+    from archstats_models.densenet import DenseBlock
+
     block = _meta(DenseBlock, num_layers, k0, k, 4)
     counts: list[int] = []
-    hooks = [layer.register_forward_pre_hook(lambda m, args: counts.append(len(args[0]))) for layer in block.values()]
+    hooks = [layer.register_forward_pre_hook(lambda m, args: counts.append(len(args[0]))) for layer in block.children()]
     out = block(torch.empty(1, k0, 4, 4, device="meta"))
     for h in hooks:
         h.remove()
@@ -653,12 +656,15 @@ def densenet_connections(claim: Claim) -> Outcome:
     for n in (1, 2, 3, 4, 5, 6, 12, 16, 24):
         counts, out_inputs = _dense_inputs(n, 6, 4)
         sweep.point(f"L={n} connections", n * (n + 1) // 2, sum(counts), "count")
-        extra.append(Measurement(f"L={n}: with the block output's concat (next layer as L+1)", sum(counts) + out_inputs, "count"))
+        extra.append(
+            Measurement(f"L={n}: with the block output's concat (next layer as L+1)", sum(counts) + out_inputs, "count")
+        )
     # cross-check with the profile: layer l sees k0 + k(l-1) channels, i.e. 1 + (C_in - k0)/k feature maps
-    DenseBlock = _zoo("densenet", "DenseBlock")
+    from archstats_models.densenet import DenseBlock
+
     k0, k, n = 6, 4, 5
     p = measure(DenseBlock(n, k0, k, 4), (k0, 4, 4))
-    from_shapes = [1 + (_channels(_row(p, f"denselayer{i}.norm1")["input_shape"]) - k0) // k for i in range(1, n + 1)]
+    from_shapes = [1 + (channels(_row(p, f"denselayer{i}.norm1")["input_shape"]) - k0) // k for i in range(1, n + 1)]
     counts, _ = _dense_inputs(n, k0, k)
     extra.append(Measurement(f"L={n}: inputs per layer (hooks)", ", ".join(map(str, counts))))
     extra.append(Measurement(f"L={n}: inputs per layer (profile channels)", ", ".join(map(str, from_shapes))))
@@ -680,15 +686,16 @@ def densenet_connections(claim: Claim) -> Outcome:
 
 def _dense_layer_inputs(profile: Any, prefix: str = "") -> list[int]:
     rows = [r for r in _rows(profile) if re.fullmatch(rf"{re.escape(prefix)}denselayer\d+\.norm1", r["module"])]
-    return [_channels(r["input_shape"]) for r in rows]
+    return [channels(r["input_shape"]) for r in rows]
 
 
 @check("densenet-growth-inputs")
 def densenet_growth(claim: Claim) -> Outcome:
-    DenseBlock = _zoo("densenet", "DenseBlock")
+    from archstats_models.densenet import DenseBlock
+
     k0, k, n = 4, 4, 4
     measured = _dense_layer_inputs(measure(DenseBlock(n, k0, k, 4), (k0, 8, 8)))
-    expected = [k0 + k * (l - 1) for l in range(1, n + 1)]
+    expected = [k0 + k * (layer - 1) for layer in range(1, n + 1)]
     sweep = Sweep(claim)
     for e, m in zip(expected, measured):
         sweep.point(f"k0=4, k=4, layer {len(sweep.verdicts) + 1} input channels", e, m, "count")
@@ -697,8 +704,10 @@ def densenet_growth(claim: Claim) -> Outcome:
     for b in range(1, 5):
         inputs = _dense_layer_inputs(d121, f"features.denseblock{b}.")
         start = inputs[0]
-        bad = [i for l, i in enumerate(inputs, 1) if i != start + 32 * (l - 1)]
-        sweep.point(f"densenet121 block {b} ({len(inputs)} layers, k0={start}): layers off the formula", 0, len(bad), "count")
+        bad = [c for layer, c in enumerate(inputs, 1) if c != start + 32 * (layer - 1)]
+        sweep.point(
+            f"densenet121 block {b} ({len(inputs)} layers, k0={start}): layers off the formula", 0, len(bad), "count"
+        )
     verdict = sweep.verdict if len(measured) == n else FAILS
     return Outcome(
         verdict,
@@ -717,7 +726,7 @@ def _dense_convs(profile: Any) -> list[tuple[int, int]]:
     for r in _rows(profile):
         if re.search(r"denselayer\d+\.conv1$", r["module"]):
             conv2 = _row(profile, r["module"][: -len("conv1")] + "conv2")
-            out.append((_channels(r["output_shape"]), _channels(conv2["output_shape"])))
+            out.append((channels(r["output_shape"]), channels(conv2["output_shape"])))
     return out
 
 
@@ -774,7 +783,8 @@ class _PlainDenseBlock(nn.ModuleDict):
 def _plain_cifar_densenet(depth: int, k: int, num_classes: int = 10) -> nn.Module:
     """The paper's basic DenseNet for CIFAR (Table 2, no B, no C): 16-filter 3x3 stem, three blocks of
     (L - 4) / 3 layers, transitions BN-ReLU-1x1 (same channels)-2x2 avg pool, BN-ReLU-GAP-FC."""
-    Transition = _zoo("densenet", "Transition")
+    from archstats_models.densenet import Transition
+
     n = (depth - 4) // 3
     layers: list[nn.Module] = [nn.Conv2d(3, 16, 3, padding=1, bias=False)]
     c = 16
@@ -784,13 +794,20 @@ def _plain_cifar_densenet(depth: int, k: int, num_classes: int = 10) -> nn.Modul
         c = block.out_channels
         if i < 2:
             layers.append(Transition(c, c))
-    layers += [nn.BatchNorm2d(c), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, num_classes)]
+    layers += [
+        nn.BatchNorm2d(c),
+        nn.ReLU(inplace=True),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(c, num_classes),
+    ]
     return nn.Sequential(*layers)
 
 
 @check("densenet-bottleneck-saves-macs")
 def densenet_bottleneck_macs(claim: Claim) -> Outcome:
-    DenseBlock = _zoo("densenet", "DenseBlock")
+    from archstats_models.densenet import DenseBlock
+
     k = 32
     d121 = measure("densenet121")
     bottleneck_total, plain_total, costlier, layers = 0, 0, 0, 0
@@ -804,13 +821,15 @@ def densenet_bottleneck_macs(claim: Claim) -> Outcome:
         bottleneck_total += with_b.totals.macs
         plain_total += without.totals.macs
         # per layer: bottleneck (1x1 + 3x3) against the plain 3x3
-        for l in range(1, n + 1):
-            mb = sum(_row(with_b, f"denselayer{l}.{c}")["macs"] for c in ("conv1", "conv2"))
-            mp = _row(without, f"denselayer{l}.conv")["macs"]
+        for layer in range(1, n + 1):
+            mb = sum(_row(with_b, f"denselayer{layer}.{c}")["macs"] for c in ("conv1", "conv2"))
+            mp = _row(without, f"denselayer{layer}.conv")["macs"]
             costlier += mb > mp
             layers += 1
         measurements += [
-            Measurement(f"block {b} ({n} layers, {c0} in, {hw[0]}x{hw[1]}): with bottleneck", with_b.totals.macs, "macs"),
+            Measurement(
+                f"block {b} ({n} layers, {c0} in, {hw[0]}x{hw[1]}): with bottleneck", with_b.totals.macs, "macs"
+            ),
             Measurement(f"block {b}: 3x3 only", without.totals.macs, "macs"),
         ]
     ratio = bottleneck_total / plain_total
@@ -844,8 +863,8 @@ def _transitions(profile: Any) -> list[tuple[str, int, int, tuple[int, ...], tup
             out.append(
                 (
                     m.group(1).rsplit(".", 1)[-1],
-                    _channels(r["input_shape"]),
-                    _channels(r["output_shape"]),
+                    channels(r["input_shape"]),
+                    channels(r["output_shape"]),
                     parse_shape(pool["input_shape"])[2:],
                     parse_shape(pool["output_shape"])[2:],
                 )
@@ -864,10 +883,19 @@ def densenet_transition(claim: Claim) -> Outcome:
             sweep.point(f"{label}: channels out/in", 0.5, c_out / c_in, "ratio")
             sweep.point(f"{label}: H out/in", 0.5, hw_out[0] / hw_in[0], "ratio")
             sweep.point(f"{label}: W out/in", 0.5, hw_out[1] / hw_in[1], "ratio")
-    DenseNet = _zoo("densenet", "DenseNet")
+    from archstats_models.densenet import DenseNet
+
     theta1 = _transitions(
         measure(
-            _meta(DenseNet, growth_rate=4, block_config=(2, 2), num_init_features=8, compression=1.0, num_classes=10, small_input=True),
+            _meta(
+                DenseNet,
+                growth_rate=4,
+                block_config=(2, 2),
+                num_init_features=8,
+                compression=1.0,
+                num_classes=10,
+                small_input=True,
+            ),
             (3, 16, 16),
         )
     )
@@ -875,7 +903,9 @@ def densenet_transition(claim: Claim) -> Outcome:
         sweep.point(f"theta=1 {module} {c_in}->{c_out} ch: channels out/in", 1.0, c_out / c_in, "ratio")
         sweep.point(f"theta=1 {module} {hw_in[0]}->{hw_out[0]} px: H out/in", 0.5, hw_out[0] / hw_in[0], "ratio")
     verdict = sweep.verdict if found == 5 and theta1 else FAILS  # densenet121 has 3 transitions, DenseNet-BC-100 2
-    channel_ratios = [m.value for m in sweep.measurements if "channels out/in: measured" in m.label and "theta=1" not in m.label]
+    channel_ratios = [
+        m.value for m in sweep.measurements if "channels out/in: measured" in m.label and "theta=1" not in m.label
+    ]
     worst = max(channel_ratios, key=lambda v: abs(v - 0.5)) if channel_ratios else None
     return Outcome(
         verdict,
@@ -916,14 +946,18 @@ def densenet_3_blocks(claim: Claim) -> Outcome:
 
 @check("densenet-k12")
 def densenet_k12(claim: Claim) -> Outcome:
-    growth = {name: sorted({b for _, b in _dense_convs(measure(name))}) for name in ("densenet_bc100_k12", "densenet121", "densenet161")}
+    growth = {
+        name: sorted({b for _, b in _dense_convs(measure(name))})
+        for name in ("densenet_bc100_k12", "densenet121", "densenet161")
+    }
     [measured] = growth["densenet_bc100_k12"] if len(growth["densenet_bc100_k12"]) == 1 else [None]
     verdict = judge(12, measured, claim) if measured is not None else FAILS
     return Outcome(
         verdict,
         12,
         measured,
-        f"each layer of the paper's CIFAR DenseNet-BC (L=100) adds {measured} maps; the ImageNet nets use k = {growth['densenet121'][0]} (DenseNet-121/169/201) and "
+        f"each layer of the paper's CIFAR DenseNet-BC (L=100) adds {measured} maps; "
+        f"the ImageNet nets use k = {growth['densenet121'][0]} (DenseNet-121/169/201) and "
         f"{growth['densenet161'][0]} (DenseNet-161)",
         tuple(Measurement(f"{n}: new maps per layer", ", ".join(map(str, g))) for n, g in growth.items()),
         kind="count",
@@ -935,7 +969,8 @@ def densenet_k_bc(claim: Claim) -> Outcome:
     def params(model: nn.Module) -> int:
         return measure(model, (3, 32, 32)).totals.params
 
-    bc = _zoo("densenet", "densenet_bc100_k12")
+    from archstats_models.densenet import densenet_bc100_k12 as bc
+
     plain12 = params(_meta(_plain_cifar_densenet, 100, 12))
     plain24 = params(_meta(_plain_cifar_densenet, 100, 24))
     b12 = params(_meta(bc, depth=100, growth_rate=12, compression=1.0))
@@ -978,27 +1013,42 @@ def densenet_vs_resnet(claim: Claim) -> Outcome:
     def params(name: str) -> int:
         return measure(name).totals.params
 
-    DenseNet = _zoo("densenet", "DenseNet")
+    from archstats_models.densenet import DenseNet
+
     # DenseNet-264 (paper Table 1: blocks 6-12-64-48, k=32) is not in the zoo: built here
-    d264 = measure(_meta(DenseNet, growth_rate=32, block_config=(6, 12, 64, 48), num_init_features=64), (3, 224, 224)).totals.params
+    d264 = measure(
+        _meta(DenseNet, growth_rate=32, block_config=(6, 12, 64, 48), num_init_features=64), (3, 224, 224)
+    ).totals.params
     pairs = [
-        ("DenseNet-201 / ResNet-101 (ImageNet, the paper's 'similar error' pair)", params("densenet201"), params("resnet101")),
+        (
+            "DenseNet-201 / ResNet-101 (ImageNet, the paper's 'similar error' pair)",
+            params("densenet201"),
+            params("resnet101"),
+        ),
         ("DenseNet-121 / ResNet-50 (ImageNet)", params("densenet121"), params("resnet50")),
         ("DenseNet-264 / ResNet-152 (ImageNet)", d264, params("resnet152")),
-        ("DenseNet-BC-100 / pre-act ResNet-1001 (C10+, 4.51% vs 4.62%)", params("densenet_bc100_k12"), params("preact_resnet1001")),
+        (
+            "DenseNet-BC-100 / pre-act ResNet-1001 (C10+, 4.51% vs 4.62%)",
+            params("densenet_bc100_k12"),
+            params("preact_resnet1001"),
+        ),
         ("DenseNet-BC-100 / pre-act ResNet-164 (C10+)", params("densenet_bc100_k12"), params("preact_resnet164")),
     ]
     measurements = []
     for label, d, r in pairs:
-        measurements += [Measurement(f"{label}: params", f"{d:,} / {r:,}"), Measurement(f"{label}: ratio", d / r, "ratio")]
+        measurements += [
+            Measurement(f"{label}: params", f"{d:,} / {r:,}"),
+            Measurement(f"{label}: ratio", d / r, "ratio"),
+        ]
     headline = pairs[0][1] / pairs[0][2]
     near = [label.split(" (")[0] for label, d, r in pairs if judge(1 / 3, d / r, claim) == HOLDS]
     return Outcome(
         NOT_CHECKABLE,
         1 / 3,
         headline,
-        "pairing nets of similar accuracy needs training; on the paper's equal-error pairs DenseNet/ResNet params are "
-        f"{headline:.2f} (DenseNet-201 vs ResNet-101, ImageNet) and {pairs[3][1] / pairs[3][2]:.3f} (DenseNet-BC-100 vs "
+        "pairing nets of similar accuracy needs training; "
+        f"on the paper's equal-error pairs DenseNet/ResNet params are {headline:.2f} "
+        f"(DenseNet-201 vs ResNet-101, ImageNet) and {pairs[3][1] / pairs[3][2]:.3f} (DenseNet-BC-100 vs "
         f"pre-act ResNet-1001, C10+); DenseNet-121/ResNet-50 {pairs[1][1] / pairs[1][2]:.2f}, DenseNet-264/ResNet-152 "
         f"{pairs[2][1] / pairs[2][2]:.2f}; the 1/3 is read off the paper's C10+ curves (Figure 4); within 10% of it: "
         f"{', '.join(near) or 'none'}",
