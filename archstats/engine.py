@@ -1,14 +1,18 @@
-"""The counting engine: one forward under a ``TorchDispatchMode`` that sees every aten op.
+"""The counting engine: one forward under a ``TorchDispatchMode`` that sees every op.
 
-Each op is attributed to the innermost module call that ran it; a module call becomes a
-:class:`LayerRecord` holding that call's own ops (its children have their own records), so the
-records partition the forward and per-layer values sum exactly to the totals. Module calls are
-tracked with global forward hooks (as ``torch.utils.module_tracker`` does), which are removed on
-exit, so nothing is attached to the model itself.
+The capture mode is composed of four parts, each with one job:
 
-Memory is measured, not modelled: every op output is keyed by its storage; a storage seen for
-the first time is an allocation (views and in-place ops reuse one), and it is freed when the last
-Python tensor that refers to it dies (weak references), which gives the peak of live bytes.
+- :class:`ModuleCalls` tracks module calls with global forward hooks (as
+  ``torch.utils.module_tracker`` does; removed on exit, so nothing is attached to the model). Each
+  op belongs to the innermost call that ran it, and a call becomes a :class:`LayerRecord` holding
+  its own ops (its children have their own records), so records partition the forward and
+  per-layer values sum exactly to the totals.
+- :class:`MemoryLedger` measures memory rather than modelling it: every output is keyed by its
+  storage; a storage seen for the first time is an allocation (views and in-place ops reuse one),
+  freed when the last Python tensor referring to it dies (weak references): the peak of live bytes.
+- :class:`OpAccounting` resolves each op to its rule once, counts it into the record (MACs and
+  extra FLOPs, per family) or lists it as uncounted, and keeps the optional op log.
+- :class:`GraphState` follows the receptive field and depth of every live tensor through the ops.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -28,7 +33,8 @@ from torch.utils.weak import WeakIdKeyDictionary
 
 from . import fast_meta
 from . import receptive_field as rf
-from .rules import lookup
+from .opargs import OpSignature, bind, shapes_of, signature
+from .rules import Count, Rule, lookup, overrides
 
 _WEIGHT_FAMILIES = ("conv", "matmul")
 
@@ -54,13 +60,13 @@ class LayerRecord:
     field: rf.Field | None = None
     depth: int = 0
     uncounted: dict[str, int] = dc_field(default_factory=dict)
-    by_family: dict[str, list[int]] = dc_field(default_factory=dict)
+    by_family: dict[str, Count] = dc_field(default_factory=dict)
     has_ops: bool = False
 
 
 @dataclass(frozen=True)
 class OpRecord:
-    """One aten op as the rules saw it (kept only when asked for: ``profile(record_ops=True)``).
+    """One op as the rules saw it (kept only when asked for: ``profile(record_ops=True)``).
 
     Peers' conventions are functions of single ops (fvcore, FlopCounterMode), so the op log is
     what lets the cross-check predict their figures from the same forward.
@@ -69,21 +75,20 @@ class OpRecord:
     module: str
     call: int
     op: str  # "aten.convolution"
-    args: tuple  # positional arguments, tensors replaced by their shapes
-    kwargs: dict
+    args: dict  # arguments by schema name, defaults filled in, tensors replaced by their shapes
     out_shape: tuple | None
     family: str | None  # None: no rule
     macs: int
     extra_flops: int
 
 
-class _Info:
-    """What the engine knows about a live tensor it has seen."""
+@dataclass
+class Failure:
+    """Where the forward failed: the innermost layer and the op, as far as known."""
 
-    __slots__ = ("key", "field", "depth")
-
-    def __init__(self, key: int, field: rf.Field | None, depth: int) -> None:
-        self.key, self.field, self.depth = key, field, depth
+    module: str = ""
+    type: str = ""
+    op: str = ""
 
 
 def _key(t: torch.Tensor) -> int:
@@ -101,14 +106,6 @@ def _first_tensor(x: Any) -> torch.Tensor | None:
     if isinstance(x, dict):
         return _first_tensor(list(x.values()))
     return None
-
-
-def _shape_args(x: Any) -> Any:
-    if isinstance(x, torch.Tensor):
-        return x.shape
-    if isinstance(x, (list, tuple)) and x and isinstance(x[0], torch.Tensor):
-        return [t.shape for t in x]
-    return x
 
 
 def _tensors(args: tuple, kwargs: dict) -> list[torch.Tensor]:
@@ -132,155 +129,56 @@ def _same_layout(func: Any, built: Any, reference: Any) -> None:
             raise AssertionError(f"{func}: fast meta output {got} differs from torch's {want}")
 
 
-class _Call:
-    __slots__ = ("record", "module")
-
-    def __init__(self, record: LayerRecord, module: nn.Module) -> None:
-        self.record, self.module = record, module
+# --- module calls ---------------------------------------------------------------------------
 
 
-@dataclass
-class Failure:
-    module: str = ""
-    type: str = ""
-    op: str = ""
-
-
-class Capture(TorchDispatchMode):
-    """Runs inside ``with``: records ops, module calls, storages and fields."""
+class ModuleCalls:
+    """Which module call is running: a stack of open :class:`LayerRecord` s, filled by hooks."""
 
     def __init__(
-        self, model: nn.Module, n_spatial: int, record_ops: bool = False, fast: bool = True, verify_meta: bool | None = None
+        self,
+        model: nn.Module,
+        field_of: Callable[[torch.Tensor], tuple[rf.Field | None, int] | None],
+        live_bytes: Callable[[], int],
     ) -> None:
-        super().__init__()
-        self.fast = fast  # build meta outputs of frequent ops directly (see fast_meta.py)
-        # ARCHSTATS_VERIFY_META=1 also runs torch's kernel and checks the fast output against it
-        self.verify_meta = os.environ.get("ARCHSTATS_VERIFY_META") == "1" if verify_meta is None else verify_meta
-        self.ops: list[OpRecord] | None = [] if record_ops else None
-        self.model = model
-        self.n_spatial = n_spatial
-        self.names = {}
+        self.field_of, self.live_bytes = field_of, live_bytes  # from the graph and the ledger
+        self.names: dict[int, str] = {}
         for name, m in model.named_modules(remove_duplicate=False):
             self.names.setdefault(id(m), name)
-        self.param_keys = {_key(t) for t in list(model.parameters()) + list(model.buffers())}
-        self.info: WeakIdKeyDictionary = WeakIdKeyDictionary()
-        self.storages: dict[int, list[int]] = {}  # key -> [nbytes, live tensor objects]
-        self._refs: dict[int, tuple[weakref.ref, int]] = {}
-        self.saved_keys: set[int] = set()
-        self.live = 0
-        self.peak = 0
-        self.peak_record: LayerRecord | None = None
-        self.records: list[LayerRecord] = []
-        self.stack: list[_Call] = []
+        self.stack: list[tuple[LayerRecord, nn.Module]] = []
         self.calls: dict[int, int] = {}
+        self.records: list[LayerRecord] = []
         self.counted_params: set[int] = set()
         self.counter = 0
         self.failure = Failure()
         self._handles: list[Any] = []
 
-    @classmethod
-    def _should_skip_dynamo(cls) -> bool:
-        # By default torch wraps a mode's __torch_dispatch__ in torch._dynamo.disable, whose first
-        # call imports all of dynamo (about 1 s of a cold analysis). The analysis never runs
-        # under torch.compile, so the wrapper guards nothing here.
-        return False
+    @property
+    def current(self) -> LayerRecord | None:
+        return self.stack[-1][0] if self.stack else None
 
-    # --- tensors and storages ---------------------------------------------------------------
+    def install(self) -> None:
+        self._handles = [
+            module_hooks.register_module_forward_pre_hook(self._pre_hook),
+            module_hooks.register_module_forward_hook(self._post_hook, always_call=True),
+        ]
 
-    def track_input(self, t: torch.Tensor) -> None:
-        self._track(t, rf.Field.identity(self.n_spatial), 0, allocate=False)
-        self.peak = max(self.peak, self.live)
+    def remove(self) -> None:
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
 
-    def _track(self, t: torch.Tensor, field: rf.Field | None, depth: int, allocate: bool = True) -> int:
-        """Start tracking an output tensor; returns the bytes it newly allocated."""
-        info = self.info.get(t)
-        if info is not None:  # in-place op returning its input: same object, new field
-            info.field, info.depth = field, depth
-            return 0
-        key = _key(t)
-        if key in self.param_keys:
-            return 0
-        self.info[t] = _Info(key, field, depth)
-        ref = weakref.ref(t, self._dead)
-        self._refs[id(ref)] = (ref, key)
-        entry = self.storages.get(key)
-        if entry is not None:
-            entry[1] += 1
-            return 0
-        nbytes = t.untyped_storage().nbytes()
-        self.storages[key] = [nbytes, 1]
-        self.live += nbytes
-        return nbytes if allocate else 0
-
-    def _dead(self, ref: weakref.ref) -> None:
-        _, key = self._refs.pop(id(ref))
-        entry = self.storages[key]
-        entry[1] -= 1
-        if entry[1] == 0:
-            del self.storages[key]
-            self.live -= entry[0]
-
-    def pack_saved(self, t: torch.Tensor) -> torch.Tensor:
-        """Record a tensor autograd saves for backward; return a detached alias to be stored.
-
-        Storing ``t`` itself would tie an op's saved output to its own ``grad_fn``: a reference
-        cycle through C++ that Python's collector cannot break, which would keep every saved
-        activation (and the model) alive after the analysis. The alias keeps the storage alive
-        exactly as long as the graph does, and the lifetime tracking follows it.
-        """
-        key = _key(t)
-        if key in self.param_keys:
-            return t
-        if key not in self.saved_keys and self.stack:
-            self.saved_keys.add(key)
-            self.stack[-1].record.saved_bytes += t.untyped_storage().nbytes()
-        with _disable_current_modes():
-            alias = t.detach()
-        entry = self.storages.get(key)
-        if entry is not None:
-            entry[1] += 1
-            ref = weakref.ref(alias, self._dead)
-            self._refs[id(ref)] = (ref, key)
-        return alias
-
-    # --- module calls ---------------------------------------------------------------------------
-
-    def _path(self, module: nn.Module) -> str:
-        name = self.names.get(id(module))
-        if name is None:  # built during forward, so it has no attribute path
-            parent = self.stack[-1].record.module if self.stack else ""
-            name = f"{parent}.<{type(module).__name__}>".lstrip(".")
-            self.names[id(module)] = name
-        return name
-
-    def _pre_hook(self, module: nn.Module, args: tuple) -> None:
-        path = self._path(module)
-        call = self.calls.get(id(module), 0)
-        self.calls[id(module)] = call + 1
+    def next_order(self) -> int:
         self.counter += 1
-        leaf = next(iter(module.children()), None) is None
-        record = LayerRecord(self.counter, path, type(module).__name__, call, leaf)
-        x = _first_tensor(args)
-        record.input_shape = tuple(x.shape) if x is not None else None
-        record.params = self.claim_params(module)
-        self.stack.append(_Call(record, module))
+        return self.counter
 
-    def _post_hook(self, module: nn.Module, args: tuple, output: Any) -> None:
-        if not self.stack or self.stack[-1].module is not module:
-            return
-        record = self.stack.pop().record
-        if sys.exc_info()[1] is not None and not self.failure.module:
+    def note_failure(self, op: str = "") -> None:
+        """Remember the first failure: the op, and the innermost open layer."""
+        if op and not self.failure.op:
+            self.failure.op = op
+        record = self.current
+        if record is not None and not self.failure.module:
             self.failure.module, self.failure.type = record.module or "(model)", record.type
-        y = _first_tensor(output)
-        if y is not None:
-            record.output_shape = tuple(y.shape)
-            info = self.info.get(y)
-            if info is not None:
-                record.field, record.depth = info.field, info.depth
-        if record.has_ops or record.leaf or record.params:
-            if not record.has_ops:
-                record.peak_live_bytes = self.live
-            self.records.append(record)
 
     def claim_params(self, module: nn.Module) -> int:
         """Parameters owned directly by ``module`` not yet counted (shared ones count once)."""
@@ -291,104 +189,337 @@ class Capture(TorchDispatchMode):
                 total += p.numel()
         return total
 
-    def __enter__(self) -> "Capture":
-        self._handles = [
-            module_hooks.register_module_forward_pre_hook(self._pre_hook),
-            module_hooks.register_module_forward_hook(self._post_hook, always_call=True),
-        ]
+    def _path(self, module: nn.Module) -> str:
+        name = self.names.get(id(module))
+        if name is None:  # built during forward, so it has no attribute path
+            parent = self.stack[-1][0].module if self.stack else ""
+            name = f"{parent}.<{type(module).__name__}>".lstrip(".")
+            self.names[id(module)] = name
+        return name
+
+    def _pre_hook(self, module: nn.Module, args: tuple) -> None:
+        path = self._path(module)
+        call = self.calls.get(id(module), 0)
+        self.calls[id(module)] = call + 1
+        leaf = next(iter(module.children()), None) is None
+        record = LayerRecord(self.next_order(), path, type(module).__name__, call, leaf)
+        x = _first_tensor(args)
+        record.input_shape = tuple(x.shape) if x is not None else None
+        record.params = self.claim_params(module)
+        self.stack.append((record, module))
+
+    def _post_hook(self, module: nn.Module, args: tuple, output: Any) -> None:
+        if not self.stack or self.stack[-1][1] is not module:
+            return
+        record = self.stack.pop()[0]
+        if sys.exc_info()[1] is not None and not self.failure.module:
+            self.failure.module, self.failure.type = record.module or "(model)", record.type
+        y = _first_tensor(output)
+        if y is not None:
+            record.output_shape = tuple(y.shape)
+            known = self.field_of(y)
+            if known is not None:
+                record.field, record.depth = known
+        if record.has_ops or record.leaf or record.params:
+            if not record.has_ops:  # no ops of its own: the live bytes as the call ends
+                record.peak_live_bytes = self.live_bytes()
+            self.records.append(record)
+
+
+# --- memory -----------------------------------------------------------------------------------
+
+
+class Storage:
+    """A live storage: its size and how many Python tensors (or saved aliases) refer to it."""
+
+    __slots__ = ("nbytes", "refs")
+
+    def __init__(self, nbytes: int) -> None:
+        self.nbytes, self.refs = nbytes, 1
+
+
+class MemoryLedger:
+    """Live bytes of activation storages, their peak, and the bytes autograd saves for backward."""
+
+    def __init__(self, model: nn.Module) -> None:
+        self.param_keys = {_key(t) for t in list(model.parameters()) + list(model.buffers())}
+        self.storages: dict[int, Storage] = {}
+        self._refs: dict[int, tuple[weakref.ref, int]] = {}
+        self.saved_keys: set[int] = set()
+        self.live = 0
+        self.peak = 0
+        self.peak_record: LayerRecord | None = None
+
+    def is_param(self, t: torch.Tensor) -> bool:
+        return _key(t) in self.param_keys
+
+    def track(self, t: torch.Tensor) -> int:
+        """Follow a new tensor object; returns the bytes its storage newly allocated (0 for a view)."""
+        key = _key(t)
+        self._watch(t, key)
+        entry = self.storages.get(key)
+        if entry is not None:
+            entry.refs += 1
+            return 0
+        nbytes = t.untyped_storage().nbytes()
+        self.storages[key] = Storage(nbytes)
+        self.live += nbytes
+        return nbytes
+
+    def _watch(self, t: torch.Tensor, key: int) -> None:
+        ref = weakref.ref(t, self._dead)
+        self._refs[id(ref)] = (ref, key)
+
+    def _dead(self, ref: weakref.ref) -> None:
+        _, key = self._refs.pop(id(ref))
+        entry = self.storages[key]
+        entry.refs -= 1
+        if entry.refs == 0:
+            del self.storages[key]
+            self.live -= entry.nbytes
+
+    def note_peak(self, record: LayerRecord | None) -> None:
+        if record is not None and self.live > record.peak_live_bytes:
+            record.peak_live_bytes = self.live
+        if self.live > self.peak:
+            self.peak, self.peak_record = self.live, record
+
+    def pack_saved(self, t: torch.Tensor, record: LayerRecord | None) -> torch.Tensor:
+        """Record a tensor autograd saves for backward; return a detached alias to be stored.
+
+        Storing ``t`` itself would tie an op's saved output to its own ``grad_fn``: a reference
+        cycle through C++ that Python's collector cannot break, which would keep every saved
+        activation (and the model) alive after the analysis. The alias keeps the storage alive
+        exactly as long as the graph does, and the lifetime tracking follows it.
+        """
+        key = _key(t)
+        if key in self.param_keys:
+            return t
+        if key not in self.saved_keys and record is not None:
+            self.saved_keys.add(key)
+            record.saved_bytes += t.untyped_storage().nbytes()
+        with _disable_current_modes():
+            alias = t.detach()
+        entry = self.storages.get(key)
+        if entry is not None:
+            entry.refs += 1
+            self._watch(alias, key)
+        return alias
+
+    def close(self) -> None:
+        self._refs.clear()
+        self.storages.clear()
+
+
+# --- receptive field and depth ------------------------------------------------------------------
+
+
+class Node:
+    """What the graph knows about a live tensor: its receptive field and its depth in weight layers."""
+
+    __slots__ = ("field", "depth")
+
+    def __init__(self, field: rf.Field | None, depth: int) -> None:
+        self.field, self.depth = field, depth
+
+
+class GraphState:
+    """Receptive field and depth of every live tensor, propagated op by op."""
+
+    def __init__(self, n_spatial: int) -> None:
+        self.n_spatial = n_spatial
+        self.nodes: WeakIdKeyDictionary = WeakIdKeyDictionary()
+
+    def add_input(self, t: torch.Tensor) -> None:
+        self.nodes[t] = Node(rf.Field.identity(self.n_spatial), 0)
+
+    def known(self, t: torch.Tensor) -> tuple[rf.Field | None, int] | None:
+        node = self.nodes.get(t)
+        return None if node is None else (node.field, node.depth)
+
+    def inputs(self, tensors: list[torch.Tensor]) -> tuple[list[tuple[rf.Field, Any]], int, list[torch.Tensor]]:
+        """The ``(field, shape)`` of each input with a field, the deepest input's depth, and the
+        inputs the graph has never seen (parameters, constants)."""
+        fields, depth, unseen = [], 0, []
+        for t in tensors:
+            node = self.nodes.get(t)
+            if node is None:
+                unseen.append(t)
+                continue
+            depth = max(depth, node.depth)
+            if node.field is not None:
+                fields.append((node.field, t.shape))
+        return fields, depth, unseen
+
+    def set(self, t: torch.Tensor, field: rf.Field | None, depth: int) -> bool:
+        """Give ``t`` its field and depth; True when ``t`` is a new tensor object (not an in-place
+        op returning its own input)."""
+        node = self.nodes.get(t)
+        if node is not None:
+            node.field, node.depth = field, depth
+            return False
+        self.nodes[t] = Node(field, depth)
+        return True
+
+    def close(self) -> None:
+        self.nodes = WeakIdKeyDictionary()
+
+
+# --- op accounting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResolvedOp:
+    """An op overload with its signature and the rule that counts it (None: uncounted)."""
+
+    sig: OpSignature
+    rule: Rule | None
+
+
+class OpAccounting:
+    """Counts each op into its layer record under its rule, lists ops without one, keeps the op log."""
+
+    def __init__(self, rules: Mapping[Any, Rule] | None = None, record_ops: bool = False) -> None:
+        self.overrides = overrides(rules or {})
+        self.ops: list[OpRecord] | None = [] if record_ops else None
+        self._resolved: dict[Any, ResolvedOp] = {}
+
+    def resolve(self, func: Any) -> ResolvedOp:
+        found = self._resolved.get(func)
+        if found is None:
+            sig = signature(func)
+            found = ResolvedOp(sig, self.overrides.get(sig.qualified) or lookup(sig.qualified))
+            self._resolved[func] = found
+        return found
+
+    def account(self, record: LayerRecord, op: ResolvedOp, shapes: dict, out_shape: Any) -> None:
+        rule = op.rule
+        count = Count()
+        if rule is None:
+            record.uncounted[op.sig.name] = record.uncounted.get(op.sig.name, 0) + 1
+        elif rule.count is not None:
+            count = rule.counts(shapes, out_shape)
+            record.macs += count.macs
+            record.extra_flops += count.extra_flops
+            record.by_family[rule.family] = record.by_family.get(rule.family, Count()) + count
+        if self.ops is not None:
+            out = tuple(out_shape) if out_shape is not None else None
+            family = rule.family if rule else None
+            self.ops.append(
+                OpRecord(record.module, record.call, op.sig.name, shapes, out, family, count.macs, count.extra_flops)
+            )
+
+
+# --- the capture mode ---------------------------------------------------------------------------
+
+
+class Capture(TorchDispatchMode):
+    """Runs inside ``with``: module calls, op counts, memory and fields, each kept by its own part."""
+
+    def __init__(
+        self,
+        model: nn.Module,
+        n_spatial: int,
+        record_ops: bool = False,
+        fast: bool = True,
+        verify_meta: bool | None = None,
+        rules: Mapping[Any, Rule] | None = None,
+    ) -> None:
+        super().__init__()
+        self.fast = fast  # build meta outputs of frequent ops directly (see fast_meta.py)
+        # ARCHSTATS_VERIFY_META=1 also runs torch's kernel and checks the fast output against it
+        self.verify_meta = os.environ.get("ARCHSTATS_VERIFY_META") == "1" if verify_meta is None else verify_meta
+        self.memory = MemoryLedger(model)
+        self.accounting = OpAccounting(rules, record_ops)
+        self.graph = GraphState(n_spatial)
+        self.calls = ModuleCalls(model, self.graph.known, lambda: self.memory.live)
+
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # By default torch wraps a mode's __torch_dispatch__ in torch._dynamo.disable, whose first
+        # call imports all of dynamo (about 1 s of a cold analysis). The analysis never runs
+        # under torch.compile, so the wrapper guards nothing here.
+        return False
+
+    def track_input(self, t: torch.Tensor) -> None:
+        """The model input: live from the start, but not an allocation of any layer."""
+        self.graph.add_input(t)
+        self.memory.track(t)
+        self.memory.note_peak(None)
+
+    def pack_saved(self, t: torch.Tensor) -> torch.Tensor:
+        return self.memory.pack_saved(t, self.calls.current)
+
+    def __enter__(self) -> Capture:
+        self.calls.install()
         return super().__enter__()
 
     def __exit__(self, *exc: Any) -> None:
-        for handle in self._handles:
-            handle.remove()
-        self._handles = []
+        self.calls.remove()
         return super().__exit__(*exc)
-
-    # --- ops ---------------------------------------------------------------------------------
 
     def __torch_dispatch__(self, func: Any, types: Any, args: tuple = (), kwargs: dict | None = None) -> Any:
         kwargs = kwargs or {}
-        try:
-            build = fast_meta.builder(func) if self.fast else None
-            out = build(args, kwargs) if build is not None else None
-            if out is None:
-                out = func(*args, **kwargs)
-            elif self.verify_meta:
-                _same_layout(func, out, func(*args, **kwargs))
-        except Exception:
-            if not self.failure.op:
-                self.failure.op = str(func.overloadpacket.__name__)
-                if self.stack:
-                    rec = self.stack[-1].record
-                    self.failure.module, self.failure.type = rec.module or "(model)", rec.type
-            raise
-        if not self.stack:
+        op = self.accounting.resolve(func)
+        named = bind(op.sig, args, kwargs)
+        out = self._run(func, op, named, args, kwargs)
+        record = self.calls.current
+        if record is None:
             return out
-        record = self.stack[-1].record
-        if not record.has_ops:
-            record.has_ops = True
-            self.counter += 1
-            record.order = self.counter
+        if not record.has_ops:  # a call's row is ordered by its first own op
+            record.has_ops, record.order = True, self.calls.next_order()
         record.n_ops += 1
-        rule = lookup(func)
         first = _first_tensor(out)
         out_shape = first.shape if first is not None else None
-
-        in_fields = []
-        depth = 0
-        uses_weight = False
-        for t in _tensors(args, kwargs):
-            info = self.info.get(t)
-            if info is None:
-                if _key(t) in self.param_keys:
-                    uses_weight = True
-                continue
-            if info.depth > depth:
-                depth = info.depth
-            if info.field is not None:
-                in_fields.append((info.field, t.shape))
-
-        name = func.overloadpacket.__name__
-        shape_args = tuple(_shape_args(a) for a in args)
-        shape_kwargs = {k: _shape_args(v) for k, v in kwargs.items()} if kwargs else kwargs
-        macs = extra = 0
-        if rule is None:
-            record.uncounted[f"aten.{name}"] = record.uncounted.get(f"aten.{name}", 0) + 1
-        else:
-            if rule.count is not None:
-                macs, extra = rule.count(shape_args, shape_kwargs, out_shape)
-                record.macs += macs
-                record.extra_flops += extra
-                fam = record.by_family.setdefault(rule.family, [0, 0])
-                fam[0] += macs
-                fam[1] += extra
-            if uses_weight and rule.family in _WEIGHT_FAMILIES:
-                depth += 1
-        if self.ops is not None:
-            self.ops.append(OpRecord(
-                record.module, record.call, f"aten.{name}", shape_args, shape_kwargs,
-                tuple(out_shape) if out_shape is not None else None, rule.family if rule else None, macs, extra,
-            ))  # fmt: skip
-        field = rf.propagate(rule, f"aten.{name}", shape_args, shape_kwargs, in_fields, out_shape, self.n_spatial)
-
-        allocated = 0
-        if isinstance(out, torch.Tensor):
-            allocated = self._track(out, field, depth)
-        elif isinstance(out, (list, tuple)):
-            outputs = out if rule is None or rule.aux_outputs is None or rule.aux_outputs(shape_args, shape_kwargs) else out[:1]
-            for t in outputs:
-                if isinstance(t, torch.Tensor):
-                    allocated += self._track(t, field, depth)
-        record.activation_bytes += allocated
-        if self.live > record.peak_live_bytes:
-            record.peak_live_bytes = self.live
-        if self.live > self.peak:
-            self.peak = self.live
-            self.peak_record = record
+        shapes = shapes_of(named)
+        try:
+            self.accounting.account(record, op, shapes, out_shape)
+        except Exception:
+            self.calls.note_failure(op.sig.name)
+            raise
+        self._follow(op, shapes, args, kwargs, out, out_shape, record)
         return out
+
+    def _run(self, func: Any, op: ResolvedOp, named: dict, args: tuple, kwargs: dict) -> Any:
+        """The op's output: built directly on meta where possible, else torch's own kernel."""
+        try:
+            build = fast_meta.builder(func) if self.fast else None
+            out = build(**named) if build is not None else None
+            if out is None:
+                return func(*args, **kwargs)
+            if self.verify_meta:
+                _same_layout(func, out, func(*args, **kwargs))
+            return out
+        except Exception:
+            self.calls.note_failure(op.sig.name)
+            raise
+
+    def _follow(
+        self, op: ResolvedOp, shapes: dict, args: tuple, kwargs: dict, out: Any, out_shape: Any, record: LayerRecord
+    ) -> None:
+        """Field, depth and memory of the op's outputs."""
+        rule = op.rule
+        in_fields, depth, unseen = self.graph.inputs(_tensors(args, kwargs))
+        if rule is not None and rule.family in _WEIGHT_FAMILIES and any(self.memory.is_param(t) for t in unseen):
+            depth += 1
+        field = rf.propagate(rule, op.sig.name, shapes, in_fields, out_shape, self.graph.n_spatial)
+        outputs = [out] if isinstance(out, torch.Tensor) else out if isinstance(out, (list, tuple)) else []
+        if rule is not None and rule.aux_outputs is not None and not rule.aux_outputs(**shapes):
+            outputs = outputs[:1]
+        for t in outputs:
+            if isinstance(t, torch.Tensor) and not self.memory.is_param(t) and self.graph.set(t, field, depth):
+                record.activation_bytes += self.memory.track(t)
+        self.memory.note_peak(record)
+
+    @property
+    def records(self) -> list[LayerRecord]:
+        return self.calls.records
+
+    @property
+    def ops(self) -> list[OpRecord] | None:
+        return self.accounting.ops
 
     def close(self) -> None:
         """Drop every reference to tensors, so nothing outlives the analysis."""
-        self.info = WeakIdKeyDictionary()
-        self._refs.clear()
-        self.storages.clear()
+        self.graph.close()
+        self.memory.close()

@@ -16,13 +16,16 @@ model of the zoo.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import torch
 
-from .rules import _arg
+from .opargs import bind, signature
 
-Builder = Callable[[tuple, dict], Any]
+# A builder is called with the op's arguments by schema name (real meta tensors, defaults filled
+# in), like the counting rules, and returns the op's output(s) or None to let torch's kernel run.
+Builder = Callable[..., Any]
 
 _BUILDERS: dict[Any, Builder] = {}
 
@@ -42,43 +45,38 @@ def meta_output(*names: str) -> Callable[[Builder], Builder]:
 
 
 def builder(func: Any) -> Builder | None:
+    """The output builder of an ``OpOverload``, or None."""
     return _BUILDERS.get(getattr(func, "_overloadpacket", func))
+
+
+def build(func: Any, args: tuple, kwargs: dict | None = None) -> Any:
+    """The fast meta output of ``func(*args, **kwargs)``, or None when no builder takes it."""
+    fn = builder(func)
+    return None if fn is None else fn(**bind(signature(func), args, kwargs or {}))
+
+
+def _is_meta(*tensors: Any) -> bool:
+    return all(isinstance(t, torch.Tensor) and t.device.type == "meta" for t in tensors)
 
 
 def _plain_contiguous(t: Any) -> bool:
     """Row-major and unambiguously so: a tensor that is also channels-last contiguous (one channel,
     or 1x1 spatial) is left to torch, whose layout choice for it depends on its strides."""
-    if not isinstance(t, torch.Tensor) or t.device.type != "meta" or not t.is_contiguous():
+    if not _is_meta(t) or not t.is_contiguous():
         return False
     if t.dim() == 4 and t.is_contiguous(memory_format=torch.channels_last):
         return False
-    if t.dim() == 5 and t.is_contiguous(memory_format=torch.channels_last_3d):
-        return False
-    return True
+    return not (t.dim() == 5 and t.is_contiguous(memory_format=torch.channels_last_3d))
 
 
 def _vector_or_none(t: Any, n: int) -> bool:
-    return t is None or (isinstance(t, torch.Tensor) and t.device.type == "meta" and tuple(t.shape) == (n,))
+    return t is None or (_is_meta(t) and tuple(t.shape) == (n,))
 
 
-@meta_output("convolution")
-def _convolution(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    x, weight, bias = args[0], args[1], _arg(args, kwargs, 2, "bias")
-    stride, padding, dilation = (_arg(args, kwargs, i, n) for i, n in ((3, "stride"), (4, "padding"), (5, "dilation")))
-    transposed, groups = _arg(args, kwargs, 6, "transposed"), _arg(args, kwargs, 8, "groups")
-    # torch's meta convolution returns a row-major output whatever the input layout (a meta
-    # tensor has no backend to pick a layout), so any layout of the operands is accepted
-    if transposed or not all(isinstance(t, torch.Tensor) and t.device.type == "meta" for t in (x, weight)):
-        return None
+def _conv_spatial(x: torch.Tensor, weight: torch.Tensor, stride: Any, padding: Any, dilation: Any) -> list | None:
+    """Output sizes of a convolution's spatial axes, or None for anything torch would reject."""
     n_spatial = x.dim() - 2
-    if n_spatial < 1 or weight.dim() != x.dim() or not isinstance(groups, int) or groups < 1:
-        return None
     if not all(isinstance(v, (list, tuple)) and len(v) == n_spatial for v in (stride, padding, dilation)):
-        return None
-    c_out = weight.shape[0]
-    if x.shape[1] == 0 or x.shape[1] != weight.shape[1] * groups or c_out % groups or not _vector_or_none(bias, c_out):
-        return None
-    if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
         return None
     spatial = []
     for size, k, s, p, d in zip(x.shape[2:], weight.shape[2:], stride, padding, dilation):
@@ -86,15 +84,34 @@ def _convolution(args: tuple, kwargs: dict) -> torch.Tensor | None:
         if out <= 0 or s <= 0 or d <= 0 or p < 0:
             return None
         spatial.append(out)
-    return torch.empty((x.shape[0], c_out, *spatial), dtype=x.dtype, device="meta")
+    return spatial
+
+
+@meta_output("convolution")
+def _convolution(
+    input: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilation: Any, transposed: Any, groups: Any, **_: Any
+) -> torch.Tensor | None:
+    # torch's meta convolution returns a row-major output whatever the input layout (a meta
+    # tensor has no backend to pick a layout), so any layout of the operands is accepted
+    x = input
+    if transposed or not _is_meta(x, weight):
+        return None
+    if x.dim() < 3 or weight.dim() != x.dim() or not isinstance(groups, int) or groups < 1:
+        return None
+    c_out = weight.shape[0]
+    if x.shape[1] == 0 or x.shape[1] != weight.shape[1] * groups or c_out % groups or not _vector_or_none(bias, c_out):
+        return None
+    if x.dtype != weight.dtype or (bias is not None and bias.dtype != x.dtype):
+        return None
+    spatial = _conv_spatial(x, weight, stride, padding, dilation)
+    return None if spatial is None else torch.empty((x.shape[0], c_out, *spatial), dtype=x.dtype, device="meta")
 
 
 @meta_output("native_batch_norm")
-def _native_batch_norm(args: tuple, kwargs: dict) -> tuple | None:
-    x = args[0]
-    weight, bias, running_mean, running_var = (_arg(args, kwargs, i, n) for i, n in enumerate(
-        ("weight", "bias", "running_mean", "running_var"), start=1))  # fmt: skip
-    training = _arg(args, kwargs, 5, "training")
+def _native_batch_norm(
+    input: Any, weight: Any, bias: Any, running_mean: Any, running_var: Any, training: Any, **_: Any
+) -> tuple | None:
+    x = input
     if not _plain_contiguous(x) or x.dim() < 2 or not x.dtype.is_floating_point:
         return None
     c = x.shape[1]
@@ -112,9 +129,9 @@ def _native_batch_norm(args: tuple, kwargs: dict) -> tuple | None:
 
 
 @meta_output("addmm")
-def _addmm(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    bias, m1, m2 = args[0], args[1], args[2]
-    if not all(isinstance(t, torch.Tensor) and t.device.type == "meta" for t in (bias, m1, m2)):
+def _addmm(self: Any, mat1: Any, mat2: Any, **_: Any) -> torch.Tensor | None:
+    bias, m1, m2 = self, mat1, mat2
+    if not _is_meta(bias, m1, m2):
         return None
     if m1.dim() != 2 or m2.dim() != 2 or m1.shape[1] != m2.shape[0]:
         return None
@@ -133,24 +150,22 @@ _INPLACE_UNARY = ("relu_", "silu_", "hardtanh_", "hardswish_", "hardsigmoid_", "
 
 
 @meta_output(*_INPLACE_UNARY)
-def _inplace_unary(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    x = args[0]
-    if isinstance(x, torch.Tensor) and x.device.type == "meta" and x.dtype.is_floating_point:
-        return x
-    return None
+def _inplace_unary(self: Any, **_: Any) -> torch.Tensor | None:
+    return self if _is_meta(self) and self.dtype.is_floating_point else None
 
 
 def _same_operands(x: Any, other: Any) -> bool:
     return (
-        isinstance(x, torch.Tensor) and isinstance(other, torch.Tensor)
-        and x.device.type == other.device.type == "meta"
-        and x.shape == other.shape and x.dtype == other.dtype and x.dtype.is_floating_point
-    )  # fmt: skip
+        _is_meta(x, other)
+        and x.shape == other.shape
+        and x.dtype == other.dtype
+        and x.dtype.is_floating_point
+    )
 
 
 @meta_output("add_", "mul_")
-def _inplace_binary(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    return args[0] if len(args) == 2 and _same_operands(args[0], args[1]) else None
+def _inplace_binary(self: Any, other: Any, alpha: Any = 1, **_: Any) -> torch.Tensor | None:
+    return self if alpha == 1 and _same_operands(self, other) else None
 
 
 def _broadcast_to(small: torch.Size, big: torch.Size) -> bool:
@@ -158,13 +173,11 @@ def _broadcast_to(small: torch.Size, big: torch.Size) -> bool:
 
 
 @meta_output("add", "mul")
-def _binary(args: tuple, kwargs: dict) -> torch.Tensor | None:
+def _binary(self: Any, other: Any, alpha: Any = 1, **_: Any) -> torch.Tensor | None:
     # a same-shape pair or a gate broadcast onto a row-major tensor (SE blocks); the output is
     # row-major then, as torch's stride rules give for these operands
-    if len(args) != 2 or kwargs.get("alpha", 1) != 1:
-        return None
-    x, other = args
-    if not (isinstance(x, torch.Tensor) and isinstance(other, torch.Tensor)):
+    x = self
+    if alpha != 1 or not (isinstance(x, torch.Tensor) and isinstance(other, torch.Tensor)):
         return None
     if x.dtype != other.dtype or not x.dtype.is_floating_point or not (x.is_contiguous() and other.is_contiguous()):
         return None
@@ -178,38 +191,33 @@ _UNARY = ("relu", "sigmoid", "silu", "tanh", "hardtanh", "hardswish", "hardsigmo
 
 
 @meta_output(*_UNARY)
-def _unary(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    x = args[0]
-    if not (isinstance(x, torch.Tensor) and x.device.type == "meta" and x.dtype.is_floating_point):
-        return None
-    if not x.is_contiguous():
+def _unary(self: Any, **_: Any) -> torch.Tensor | None:
+    x = self
+    if not (_is_meta(x) and x.dtype.is_floating_point and x.is_contiguous()):
         return None
     # torch keeps a dense input's strides, including those of size-1 dims
     return torch.empty_strided(x.shape, x.stride(), dtype=x.dtype, device="meta")
 
 
 @meta_output("mean")
-def _mean(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    x = args[0]
-    dims = _arg(args, kwargs, 1, "dim")
-    keepdim, dtype = _arg(args, kwargs, 2, "keepdim", False), kwargs.get("dtype")
+def _mean(self: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None, **_: Any) -> torch.Tensor | None:
+    x = self
     if dtype is not None or not _plain_contiguous(x) or not x.dtype.is_floating_point:
         return None
-    if not isinstance(dims, (list, tuple)) or not dims or not all(isinstance(d, int) for d in dims):
+    if not isinstance(dim, (list, tuple)) or not dim or not all(isinstance(d, int) for d in dim):
         return None
     rank = x.dim()
-    if any(not -rank <= d < rank for d in dims):
+    if any(not -rank <= d < rank for d in dim):
         return None
-    reduced = {d % rank for d in dims}
-    if len(reduced) != len(dims):
+    reduced = {d % rank for d in dim}
+    if len(reduced) != len(dim):
         return None
     shape = [1 if i in reduced else s for i, s in enumerate(x.shape) if keepdim or i not in reduced]
     return torch.empty(shape, dtype=x.dtype, device="meta")
 
 
 @meta_output("cat")
-def _cat(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    tensors, dim = args[0], _arg(args, kwargs, 1, "dim", 0)
+def _cat(tensors: Any, dim: Any = 0, **_: Any) -> torch.Tensor | None:
     if not isinstance(tensors, (list, tuple)) or not tensors or not isinstance(dim, int):
         return None
     first = tensors[0]
@@ -270,25 +278,20 @@ def _pool2d_shape(x: Any, kernel: Any, stride: Any, padding: Any, dilation: Any,
 
 
 @meta_output("max_pool2d_with_indices")
-def _max_pool2d_with_indices(args: tuple, kwargs: dict) -> tuple | None:
-    x = args[0]
-    shape = _pool2d_shape(
-        x, _arg(args, kwargs, 1, "kernel_size"), _arg(args, kwargs, 2, "stride", []),
-        _arg(args, kwargs, 3, "padding", 0), _arg(args, kwargs, 4, "dilation", 1),
-        _arg(args, kwargs, 5, "ceil_mode", False),
-    )  # fmt: skip
+def _max_pool2d_with_indices(
+    self: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: Any, **_: Any
+) -> tuple | None:
+    shape = _pool2d_shape(self, kernel_size, stride, padding, dilation, ceil_mode)
     if shape is None:
         return None
-    return torch.empty(shape, dtype=x.dtype, device="meta"), torch.empty(shape, dtype=torch.int64, device="meta")
+    return torch.empty(shape, dtype=self.dtype, device="meta"), torch.empty(shape, dtype=torch.int64, device="meta")
 
 
 @meta_output("avg_pool2d")
-def _avg_pool2d(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    x = args[0]
-    if _arg(args, kwargs, 6, "divisor_override") == 0:
+def _avg_pool2d(
+    self: Any, kernel_size: Any, stride: Any, padding: Any, ceil_mode: Any, divisor_override: Any, **_: Any
+) -> torch.Tensor | None:
+    if divisor_override == 0:
         return None  # torch raises for a zero divisor
-    shape = _pool2d_shape(
-        x, _arg(args, kwargs, 1, "kernel_size"), _arg(args, kwargs, 2, "stride", []),
-        _arg(args, kwargs, 3, "padding", 0), 1, _arg(args, kwargs, 4, "ceil_mode", False),
-    )  # fmt: skip
-    return None if shape is None else torch.empty(shape, dtype=x.dtype, device="meta")
+    shape = _pool2d_shape(self, kernel_size, stride, padding, 1, ceil_mode)
+    return None if shape is None else torch.empty(shape, dtype=self.dtype, device="meta")

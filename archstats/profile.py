@@ -6,7 +6,8 @@ import contextlib
 import functools
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -14,7 +15,8 @@ from torch import nn
 from . import receptive_field as rf
 from .engine import Capture, LayerRecord, OpRecord
 from .errors import ModelRunError, UncountedOpsError, UsageError
-from .loading import build, check_input_size, resolve
+from .loading import build, check_input_size, default_input_size, resolve
+from .rules import Count, Rule, overrides
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,7 +102,7 @@ class Profile:
         return len(self.input_size) - 1
 
     def flops_of(self, record: LayerRecord) -> int:
-        return 2 * record.macs + (record.extra_flops if self.convention == "full" else 0)
+        return Count(record.macs, record.extra_flops).flops(self.convention)
 
     @functools.cached_property
     def layers(self) -> "pd.DataFrame":
@@ -135,19 +137,19 @@ class Profile:
             ";".join(f"{op}x{k}" for op, k in sorted(r.uncounted.items())),
         ]  # fmt: skip
 
-    def macs_by_family(self) -> dict[str, int]:
-        out: dict[str, int] = {}
+    def counts_by_family(self) -> dict[str, Count]:
+        """MACs and extra FLOPs summed per op family over the whole forward."""
+        out: dict[str, Count] = {}
         for r in self.records:
-            for fam, (macs, extra) in r.by_family.items():
-                out[fam] = out.get(fam, 0) + macs
+            for fam, count in r.by_family.items():
+                out[fam] = out.get(fam, Count()) + count
         return out
 
+    def macs_by_family(self) -> dict[str, int]:
+        return {fam: c.macs for fam, c in self.counts_by_family().items()}
+
     def flops_by_family(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for r in self.records:
-            for fam, (macs, extra) in r.by_family.items():
-                out[fam] = out.get(fam, 0) + 2 * macs + (extra if self.convention == "full" else 0)
-        return out
+        return {fam: c.flops(self.convention) for fam, c in self.counts_by_family().items()}
 
     def aggregate(self, depth: int) -> "pd.DataFrame":
         """Per-layer rows rolled up to module paths of at most ``depth`` components; sums kept."""
@@ -199,15 +201,63 @@ def _seeded_generators(seed: int = 0) -> Iterator[None]:
         torch.set_rng_state(torch_state)
 
 
-def _unused_param_records(model: nn.Module, capture: Capture, start: int) -> list[LayerRecord]:
+def _unused_param_records(model: nn.Module, capture: Capture) -> list[LayerRecord]:
     """Modules that never ran still own parameters: list them so params sum to the total."""
     records = []
     for name, module in model.named_modules():
-        own = capture.claim_params(module)
+        own = capture.calls.claim_params(module)
         if own:
-            start += 1
-            records.append(LayerRecord(start, name or "(model)", type(module).__name__, -1, False, params=own))
+            order = capture.calls.next_order()
+            records.append(LayerRecord(order, name or "(model)", type(module).__name__, -1, False, params=own))
     return records
+
+
+def _torch_dtype(dtype: str | torch.dtype) -> torch.dtype:
+    found = _DTYPES.get(dtype, None) if isinstance(dtype, str) else dtype
+    if not isinstance(found, torch.dtype):
+        raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(_DTYPES)}")
+    return found
+
+
+def _check_options(convention: str, batch_size: int, device: str) -> None:
+    if convention not in CONVENTIONS:
+        raise UsageError(f"unknown convention {convention!r}; choose one of: {', '.join(CONVENTIONS)}")
+    if not isinstance(batch_size, int) or batch_size <= 0:
+        raise UsageError(f"batch size must be a positive integer, got {batch_size!r}")
+    if device not in ("meta", "cpu"):
+        raise UsageError(f"unsupported device {device!r}: use 'meta' or 'cpu'")
+
+
+def _input_size(name: str, source: Any, input_size: Sequence[int] | str | None) -> tuple[int, ...]:
+    """The input size without batch: as given, else the registered model's own, else 3x224x224."""
+    if input_size is None:
+        input_size = (default_input_size(name) if isinstance(source, str) else None) or (3, 224, 224)
+    return check_input_size(input_size)
+
+
+def _run(model: nn.Module, capture: Capture, x: torch.Tensor, name: str, training: bool) -> None:
+    """One forward under the capture mode; a failure names the layer and the op."""
+    capture.track_input(x)
+    try:
+        grad = torch.enable_grad() if training else torch.no_grad()
+        saved = torch.autograd.graph.saved_tensors_hooks(capture.pack_saved, lambda t: t)
+        with grad, saved, capture:
+            y = model(x)
+        del y
+    except Exception as exc:
+        raise ModelRunError(_failure_message(name, capture, exc)) from None
+
+
+def _uncounted(name: str, records: list[LayerRecord], strict: bool) -> dict[str, int]:
+    """Ops without a rule over the whole forward (an error under ``strict``)."""
+    uncounted: dict[str, int] = {}
+    for r in records:
+        for op, k in r.uncounted.items():
+            uncounted[op] = uncounted.get(op, 0) + k
+    if strict and uncounted:
+        where = sorted({f"{op} in {r.module or '(model)'}" for r in records for op in r.uncounted})
+        raise UncountedOpsError(f"{name}: {len(uncounted)} op(s) have no counting rule (strict): {', '.join(where)}")
+    return uncounted
 
 
 def profile(
@@ -221,60 +271,36 @@ def profile(
     convention: str = "full",
     strict: bool = False,
     record_ops: bool = False,
+    rules: Mapping[Any, Rule] | None = None,
 ) -> Profile:
     """Profile a model: an ``nn.Module``, a registry name, or ``"package.module:callable"``.
 
     ``input_size`` excludes the batch dimension; it defaults to the registered model's own
     input size, else ``(3, 224, 224)``. Nothing is computed on ``device="meta"``; ``"cpu"`` runs
     the same analysis on real tensors. The caller's model object is never modified.
-    ``record_ops=True`` also keeps every aten op with its shapes and counts in ``Profile.ops``.
+    ``record_ops=True`` also keeps every op with its shapes and counts in ``Profile.ops``.
+    ``rules`` maps ops (``"ns::name"`` or ``torch.ops`` objects) to :class:`~archstats.Rule` s that
+    add to or override the registered rules for this call only.
     """
-    if convention not in CONVENTIONS:
-        raise UsageError(f"unknown convention {convention!r}; choose one of: {', '.join(CONVENTIONS)}")
-    if not isinstance(batch_size, int) or batch_size <= 0:
-        raise UsageError(f"batch size must be a positive integer, got {batch_size!r}")
-    if device not in ("meta", "cpu"):
-        raise UsageError(f"unsupported device {device!r}: use 'meta' or 'cpu'")
-    torch_dtype = _DTYPES.get(dtype, None) if isinstance(dtype, str) else dtype
-    if not isinstance(torch_dtype, torch.dtype):
-        raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(_DTYPES)}")
-
+    _check_options(convention, batch_size, device)
+    torch_dtype = _torch_dtype(dtype)
     name, source = resolve(model_or_name)
-    if input_size is None:
-        from .loading import default_input_size
-
-        input_size = (default_input_size(name) if isinstance(source, str) else None) or (3, 224, 224)
-    size = check_input_size(input_size)
+    size = _input_size(name, source, input_size)
+    try:
+        per_call = overrides(rules or {})
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"rules: {exc}") from None
 
     with _seeded_generators():
         model = build(source, name, device, torch_dtype)
         model.train(training)
-        capture = Capture(model, len(size) - 1, record_ops=record_ops)
+        capture = Capture(model, len(size) - 1, record_ops=record_ops, rules=per_call)
         # On meta, empty: randn's meta path imports sympy (about 0.4 s cold) for values never read.
         make = torch.empty if device == "meta" else torch.randn
-        x = make((batch_size, *size), dtype=torch_dtype, device=device)
-        capture.track_input(x)
-        try:
-            grad = torch.enable_grad() if training else torch.no_grad()
-            saved = torch.autograd.graph.saved_tensors_hooks(capture.pack_saved, lambda t: t)
-            with grad, saved, capture:
-                y = model(x)
-            del y
-        except Exception as exc:
-            raise ModelRunError(_failure_message(name, capture, exc)) from None
-        finally:
-            del x
+        _run(model, capture, make((batch_size, *size), dtype=torch_dtype, device=device), name, training)
     records = sorted(capture.records, key=lambda r: r.order)
-    records += _unused_param_records(model, capture, capture.counter)
+    records += _unused_param_records(model, capture)
     capture.close()
-
-    uncounted: dict[str, int] = {}
-    for r in records:
-        for op, k in r.uncounted.items():
-            uncounted[op] = uncounted.get(op, 0) + k
-    if strict and uncounted:
-        where = sorted({f"{op} in {r.module or '(model)'}" for r in records for op in r.uncounted})
-        raise UncountedOpsError(f"{name}: {len(uncounted)} op(s) have no counting rule (strict): {', '.join(where)}")
 
     result = Profile(
         name=name,
@@ -286,7 +312,7 @@ def profile(
         convention=convention,
         records=records,
         totals=None,  # type: ignore[arg-type]
-        uncounted=uncounted,
+        uncounted=_uncounted(name, records, strict),
         ops=capture.ops,
     )
     result.totals = _totals(result, capture)
@@ -304,8 +330,8 @@ def _totals(p: Profile, capture: Capture) -> Totals:
         macs=sum(r.macs for r in records),
         flops=sum(p.flops_of(r) for r in records),
         activation_bytes=sum(r.activation_bytes for r in records),
-        peak_bytes=capture.peak,
-        peak_layer=(capture.peak_record.module or "(model)") if capture.peak_record else "(input)",
+        peak_bytes=capture.memory.peak,
+        peak_layer=(capture.memory.peak_record.module or "(model)") if capture.memory.peak_record else "(input)",
         saved_bytes=sum(r.saved_bytes for r in records) if p.training else None,
         model_bytes_fp32=4 * params,
         rf_size=tuple(final.field.size) if final else (),
@@ -318,7 +344,7 @@ def _totals(p: Profile, capture: Capture) -> Totals:
 
 def _failure_message(name: str, capture: Capture, exc: Exception) -> str:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    f = capture.failure
+    f = capture.calls.failure
     where = f" in layer {f.module} ({f.type})" if f.module else ""
-    op = f" at aten.{f.op}" if f.op else ""
+    op = f" at {f.op}" if f.op else ""
     return f"{name}: forward failed{where}{op}: {type(exc).__name__}: {detail}"

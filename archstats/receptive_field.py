@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 from math import ceil, floor
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .rules import Rule
 
@@ -163,77 +164,111 @@ def merge(fields: Sequence[Field]) -> Field:
     return Field(tuple(size), tuple(jump), tuple(start), status, note)
 
 
+Inputs = Sequence[tuple[Field, Sequence[int]]]  # (field, shape) of each tensor input with a field
+
+
+def _unknown(note: str) -> Field:
+    return Field((), (), (), UNKNOWN, note)
+
+
+def _through_merge(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    if rule.family == "data" and any(tuple(s[-n:]) != tuple(out_shape[-n:]) for _, s in inputs):
+        # concatenated along a spatial axis: positions map to different inputs at offsets
+        return _unknown(f"{op} along a spatial axis is not modelled")
+    return merge([f for f, _ in inputs])
+
+
+def _through_window(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    assert rule.window is not None  # Rule refuses a window kind without one
+    window = rule.window(**args)
+    if window is None:
+        return _unknown(f"{op}: transposed convolution is not modelled")
+    return _window(inputs[0][0], *window, n)
+
+
+def _through_adaptive(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    return _adaptive(inputs[0][0], inputs[0][1], out_shape, n)
+
+
+def _through_reduce(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    field, in_shape = inputs[0]
+    dims = args.get("dim")
+    if dims is None or (isinstance(dims, (list, tuple)) and len(dims) == 0):
+        return GLOBAL_FIELD
+    ndim = len(in_shape)
+    dims = [dims] if isinstance(dims, int) else dims
+    return GLOBAL_FIELD if any(d % ndim >= ndim - n for d in dims) else field
+
+
+def _through_shape(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    field, in_shape = inputs[0]
+    if out_shape is not None and len(out_shape) >= n + 1 and tuple(out_shape[-n:]) == tuple(in_shape[-n:]):
+        return field
+    return field.with_status(FLATTENED, "spatial layout lost by a reshape")
+
+
+def _through_pad(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    field = inputs[0][0]
+    pad = list(args["pad"])  # pairs from the last axis backwards
+    start = list(field.start)
+    for axis in range(n):
+        pos = 2 * (n - 1 - axis)
+        if pos < len(pad):
+            start[axis] -= pad[pos] * field.jump[axis]
+    return Field(field.size, field.jump, tuple(start), field.status, field.note)
+
+
+def _through_slice(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    field, in_shape = inputs[0]
+    dim = args.get("dim", 0)
+    ndim = len(in_shape)
+    axis = dim % ndim - (ndim - n)
+    if axis < 0:
+        return field
+    begin, step = args.get("start"), args.get("step", 1)
+    begin = 0 if begin is None else (begin + in_shape[dim] if begin < 0 else begin)
+    start, jump = list(field.start), list(field.jump)
+    start[axis] += begin * jump[axis]
+    jump[axis] *= step
+    return Field(field.size, tuple(jump), tuple(start), field.status, field.note)
+
+
+def _through_resample(rule: Rule, op: str, args: dict, inputs: Inputs, out_shape: Any, n: int) -> Field:
+    align = bool(args.get("align_corners")) if "bilinear" in op or "bicubic" in op else False
+    return _resample(inputs[0][0], op, align, inputs[0][1], out_shape, n)
+
+
+# Field recurrence per receptive-field kind of a rule, for an input that still has its layout.
+_LOCAL = {
+    "window": _through_window,
+    "adaptive": _through_adaptive,
+    "reduce": _through_reduce,
+    "shape": _through_shape,
+    "pad": _through_pad,
+    "slice": _through_slice,
+    "resample": _through_resample,
+}
+
+
 def propagate(
-    rule: Rule | None,
-    op: str,
-    args: tuple,
-    kwargs: dict,
-    inputs: Sequence[tuple[Field, Sequence[int]]],
-    out_shape: Sequence[int] | None,
-    n: int,
+    rule: Rule | None, op: str, args: dict, inputs: Inputs, out_shape: Sequence[int] | None, n: int
 ) -> Field | None:
-    """The field of an op's outputs from its tensor inputs' ``(field, shape)`` pairs."""
+    """The field of an op's outputs from its tensor inputs' ``(field, shape)`` pairs.
+
+    ``args`` are the op's arguments by schema name, tensors replaced by shapes (as rules get them).
+    """
     if not inputs:
         return None
     if rule is None:
-        return Field((), (), (), UNKNOWN, f"{op} has no rule")
-    kind = rule.rf
-    if kind == "merge" or kind == "pointwise":
-        if rule.family == "data" and any(tuple(s[-n:]) != tuple(out_shape[-n:]) for _, s in inputs):
-            # concatenated along a spatial axis: positions map to different inputs at offsets
-            return Field((), (), (), UNKNOWN, f"{op} along a spatial axis is not modelled")
-        return merge([f for f, _ in inputs])
-    field, in_shape = inputs[0]
-    if kind == "mix":
+        return _unknown(f"{op} has no rule")
+    if rule.rf in ("merge", "pointwise"):
+        return _through_merge(rule, op, args, inputs, out_shape, n)
+    if rule.rf == "mix":
         return GLOBAL_FIELD
-    if not field.spatial:
-        return field
-    if kind == "window":
-        window = rule.window(args, kwargs)
-        if window is None:
-            return Field((), (), (), UNKNOWN, f"{op}: transposed convolution is not modelled")
-        kernel, stride, padding, dilation = window
-        return _window(field, kernel, stride, padding, dilation, n)
-    if kind == "adaptive":
-        return _adaptive(field, in_shape, out_shape, n)
-    if kind == "reduce":
-        dims = args[1] if len(args) > 1 else kwargs.get("dim")
-        if dims is None or (isinstance(dims, (list, tuple)) and len(dims) == 0):
-            return GLOBAL_FIELD
-        ndim = len(in_shape)
-        dims = [dims] if isinstance(dims, int) else dims
-        if any(d % ndim >= ndim - n for d in dims):
-            return GLOBAL_FIELD
-        return field
-    if kind == "shape":
-        if out_shape is not None and len(out_shape) >= n + 1 and tuple(out_shape[-n:]) == tuple(in_shape[-n:]):
-            return field
-        return field.with_status(FLATTENED, "spatial layout lost by a reshape")
-    if kind == "pad":
-        pad = list(args[1])
-        start = list(field.start)
-        for axis in range(n):
-            pos = 2 * (n - 1 - axis)
-            if pos < len(pad):
-                start[axis] -= pad[pos] * field.jump[axis]
-        return Field(field.size, field.jump, tuple(start), field.status, field.note)
-    if kind == "slice":
-        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
-        ndim = len(in_shape)
-        axis = dim % ndim - (ndim - n)
-        if axis < 0:
-            return field
-        begin = args[2] if len(args) > 2 else kwargs.get("start")
-        step = args[4] if len(args) > 4 else kwargs.get("step", 1)
-        begin = 0 if begin is None else (begin + in_shape[dim] if begin < 0 else begin)
-        start, jump = list(field.start), list(field.jump)
-        start[axis] += begin * jump[axis]
-        jump[axis] *= step
-        return Field(field.size, tuple(jump), tuple(start), field.status, field.note)
-    if kind == "resample":
-        align = bool(args[2]) if "bilinear" in op or "bicubic" in op else False
-        return _resample(field, op, align, in_shape, out_shape, n)
-    return None  # "source"
+    if not inputs[0][0].spatial:
+        return inputs[0][0]
+    through = _LOCAL.get(rule.rf)
+    return None if through is None else through(rule, op, args, inputs, out_shape, n)  # None: "source"
 
 
 def as_number(x: Any) -> float | int:

@@ -1,27 +1,50 @@
-"""Counting rules: pure functions of shapes and op arguments, one registry keyed by aten op.
+"""Counting rules: pure functions of shapes and named op arguments, one registry keyed by op.
 
-A rule receives the op's positional arguments with every tensor replaced by its shape
-(``torch.Size``; a list of tensors becomes a list of shapes), its keyword arguments treated
-the same way, and the shape of the op's first output. It returns ``(macs, extra_flops)``:
-multiply-accumulates, and the FLOPs that are not part of a multiply-accumulate (bias adds,
-one per output element of a normalization, activation, pooling or elementwise op).
+A counting rule is called with the op's arguments as keywords named after the op's schema
+(``input``, ``weight``, ``stride``, ``groups``, ...; defaults filled in), every tensor replaced by
+its shape (``torch.Size``; a list of tensors becomes a list of shapes), plus ``out_shape``, the
+shape of the op's first output. It returns ``(macs, extra_flops)``: multiply-accumulates, and the
+FLOPs that are not part of a multiply-accumulate (bias adds, one per output element of a
+normalization, activation, pooling or elementwise op). This is the calling convention of
+``torch.utils.flop_counter``'s formulas; rules take ``**_`` for the arguments they do not read.
 
-Each rule also declares how the op moves the receptive field (``rf``), so that the engine
-needs no second table of ops. An aten op that is not registered here is *uncounted*: the engine
-lists it and marks the result partial, it never counts it as zero.
+Each rule also declares how the op moves the receptive field (``rf``), so that the engine needs no
+second table of ops. An op that has no rule is *uncounted*: the engine lists it and marks the
+result partial, it never counts it as zero.
+
+Users add rules for ops of any namespace with :func:`register_rule` (a ``torch.library`` op of
+their own, ``torchvision::roi_align``), or for one call with ``profile(..., rules={...})``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from math import prod
-from typing import Any, Callable, Sequence
+from typing import Any
 
-import torch
+from .opargs import qualified_name
+
+__all__ = [
+    "FAMILIES",
+    "RF_KINDS",
+    "Count",
+    "Rule",
+    "declare_free",
+    "lookup",
+    "overrides",
+    "per_output_element",
+    "register_rule",
+    "registered_ops",
+    "rule",
+    "unregister_rule",
+]
 
 Shape = Sequence[int]
-CountFn = Callable[[tuple, dict, Shape], "tuple[int, int]"]
-WindowFn = Callable[[tuple, dict], "tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]]"]
+CountFn = Callable[..., "tuple[int, int]"]
+# kernel, stride, padding, dilation of a sliding-window op, or None when the window is not modelled
+WindowFn = Callable[..., "tuple[Any, Any, Any, Any] | None"]
+AuxFn = Callable[..., bool]
 
 # How an op acts on the receptive field of its tensor inputs (see archstats/receptive_field.py).
 RF_KINDS = (
@@ -52,39 +75,71 @@ FAMILIES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Count:
+    """What one op, or a sum of ops, costs: multiply-accumulates and the FLOPs outside them."""
+
+    macs: int = 0
+    extra_flops: int = 0
+
+    def __add__(self, other: Count) -> Count:
+        return Count(self.macs + other.macs, self.extra_flops + other.extra_flops)
+
+    def flops(self, convention: str) -> int:
+        """FLOPs under a convention: ``full`` adds the extra FLOPs, ``paper`` counts 2 x MACs only."""
+        return 2 * self.macs + (self.extra_flops if convention == "full" else 0)
+
+
 @dataclass(frozen=True)
 class Rule:
-    op: str
+    """How an op is counted (``count``; None: declared free), its family under the README's
+    conventions, and how it moves the receptive field (``rf``, one of :data:`RF_KINDS`).
+
+    ``window`` (required when ``rf="window"``) returns the op's kernel, stride, padding and
+    dilation from its named arguments, or None when the window is not modelled. ``aux_outputs``
+    returns False when the op's secondary outputs are not real allocations for these arguments.
+    """
+
     family: str
-    count: CountFn | None
-    rf: str
+    count: CountFn | None = None
+    rf: str = "pointwise"
     window: WindowFn | None = None
-    # False when the op's secondary outputs are not real allocations for these arguments
-    aux_outputs: Callable[[tuple, dict], bool] | None = None
+    aux_outputs: AuxFn | None = None
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown family {self.family!r}; choose one of: {', '.join(FAMILIES)}")
+        if self.rf not in RF_KINDS:
+            raise ValueError(f"unknown receptive-field kind {self.rf!r}; choose one of: {', '.join(RF_KINDS)}")
+        if self.rf == "window" and self.window is None:
+            raise ValueError("a window rule needs a window function")
+
+    def counts(self, shapes: Mapping[str, Any], out_shape: Shape | None) -> Count:
+        """The op's cost from its named argument shapes (zero for a free op)."""
+        if self.count is None:
+            return Count()
+        macs, extra = self.count(**shapes, out_shape=out_shape)
+        return Count(int(macs), int(extra))
 
 
-_RULES: dict[Any, Rule] = {}
+_RULES: dict[str, Rule] = {}  # "ns::name" -> rule
 
 
-def _register(
-    names: Sequence[str],
-    family: str,
-    count: CountFn | None,
-    rf: str,
-    window: WindowFn | None,
-    aux_outputs: Callable[[tuple, dict], bool] | None = None,
-) -> None:
-    if family not in FAMILIES:
-        raise ValueError(f"unknown family {family!r}")
-    if rf not in RF_KINDS:
-        raise ValueError(f"unknown receptive-field kind {rf!r}")
-    if rf == "window" and window is None:
-        raise ValueError("a window rule needs a window function")
-    for name in names:
-        packet = getattr(torch.ops.aten, name)
-        if packet in _RULES:
-            raise ValueError(f"aten.{name} already has a counting rule")
-        _RULES[packet] = Rule(f"aten.{name}", family, count, rf, window, aux_outputs)
+def register_rule(op: Any, rule: Rule) -> None:
+    """Register ``rule`` for ``op`` in every later analysis: ``"ns::name"``, a bare aten name, or a
+    ``torch.ops`` object. An op that already has a rule is refused (use ``profile(rules=...)`` to
+    override one for a single call, or :func:`unregister_rule` first)."""
+    if not isinstance(rule, Rule):
+        raise TypeError(f"expected an archstats Rule, got {type(rule).__name__}")
+    key = qualified_name(op)
+    if key in _RULES:
+        raise ValueError(f"{key.replace('::', '.')} already has a counting rule")
+    _RULES[key] = rule
+
+
+def unregister_rule(op: Any) -> Rule:
+    """Remove and return the rule registered for ``op`` (``KeyError`` when there is none)."""
+    return _RULES.pop(qualified_name(op))
 
 
 def rule(
@@ -92,12 +147,14 @@ def rule(
     family: str,
     rf: str = "pointwise",
     window: WindowFn | None = None,
-    aux_outputs: Callable[[tuple, dict], bool] | None = None,
+    aux_outputs: AuxFn | None = None,
 ) -> Callable[[CountFn], CountFn]:
-    """Register ``fn`` as the counting rule of every aten op in ``names`` (duplicates refused)."""
+    """Decorator: register ``fn`` as the counting rule of every op in ``names`` (duplicates refused)."""
 
     def deco(fn: CountFn) -> CountFn:
-        _register(names, family, fn, rf, window, aux_outputs)
+        spec = Rule(family, fn, rf, window, aux_outputs)
+        for name in names:
+            register_rule(name, spec)
         return fn
 
     return deco
@@ -105,179 +162,210 @@ def rule(
 
 def declare_free(*names: str, family: str, rf: str) -> None:
     """Declare ops that cost no FLOPs (views, copies, constructors); they are counted, as zero."""
-    _register(names, family, None, rf, None)
+    spec = Rule(family, None, rf)
+    for name in names:
+        register_rule(name, spec)
 
 
-def lookup(func: Any) -> Rule | None:
-    """The rule for an aten ``OpOverload`` (rules are per overload packet), or None."""
-    return _RULES.get(getattr(func, "_overloadpacket", func))
+def overrides(rules: Mapping[Any, Rule]) -> dict[str, Rule]:
+    """Per-call rules (``profile(rules=...)``) keyed by ``"ns::name"``, each checked to be a Rule."""
+    found = {}
+    for op, spec in rules.items():
+        if not isinstance(spec, Rule):
+            raise TypeError(f"the rule for {op!r} must be an archstats Rule, got {type(spec).__name__}")
+        found[qualified_name(op)] = spec
+    return found
+
+
+def lookup(qualified: str) -> Rule | None:
+    """The registered rule for an op's ``"ns::name"``, or None."""
+    return _RULES.get(qualified)
 
 
 def registered_ops() -> dict[str, Rule]:
-    return {r.op: r for r in _RULES.values()}
-
-
-def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
-    if len(args) > index:
-        return args[index]
-    return kwargs.get(name, default)
+    """Every registered rule by op name (``"aten.convolution"``)."""
+    return {key.replace("::", "."): r for key, r in _RULES.items()}
 
 
 # --- convolution --------------------------------------------------------------------------
 
 
-def _conv_window(args: tuple, kwargs: dict) -> tuple | None:
-    if _arg(args, kwargs, 6, "transposed", False):
+def _conv_window(weight: Shape, stride: Any, padding: Any, dilation: Any, transposed: bool, **_: Any) -> tuple | None:
+    if transposed:
         return None  # fractional strides: not modelled, reported as unknown
-    weight = args[1]
-    return weight[2:], _arg(args, kwargs, 3, "stride"), _arg(args, kwargs, 4, "padding"), _arg(args, kwargs, 5, "dilation")
+    return weight[2:], stride, padding, dilation
 
 
 @rule("convolution", "_convolution", "convolution_overrideable", family="conv", rf="window", window=_conv_window)
-def conv_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    x, weight, bias = args[0], args[1], _arg(args, kwargs, 2, "bias")
-    transposed = bool(_arg(args, kwargs, 6, "transposed", False))
+def conv_rule(
+    input: Shape, weight: Shape, bias: Shape | None, transposed: bool, out_shape: Shape, **_: Any
+) -> tuple[int, int]:
     # weight is (C_out, C_in/g, *k) for a convolution and (C_in, C_out/g, *k) when transposed:
     # either way weight[1] is the per-group fan of one multiply-accumulate chain.
     per_position = weight[1] * prod(weight[2:])
-    macs = (prod(x) if transposed else prod(out)) * per_position
-    return macs, prod(out) if bias is not None else 0
+    macs = (prod(input) if transposed else prod(out_shape)) * per_position
+    return macs, prod(out_shape) if bias is not None else 0
 
 
 # --- matrix products ----------------------------------------------------------------------
 
 
-def _bias_adds(args: tuple, kwargs: dict, out: Shape) -> int:
-    beta = kwargs.get("beta", 1)
-    return prod(out) if beta != 0 else 0
+def _bias_adds(beta: Any, out_shape: Shape) -> int:
+    return prod(out_shape) if beta != 0 else 0
 
 
 @rule("mm", family="matmul", rf="mix")
-def mm_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    (m, k), (_, n) = args[0], args[1]
+def mm_rule(self: Shape, mat2: Shape, **_: Any) -> tuple[int, int]:
+    (m, k), (_k, n) = self, mat2
     return m * k * n, 0
 
 
 @rule("addmm", family="matmul", rf="mix")
-def addmm_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    (m, k), (_, n) = args[1], args[2]
-    return m * k * n, _bias_adds(args, kwargs, out)
+def addmm_rule(mat1: Shape, mat2: Shape, beta: Any, out_shape: Shape, **_: Any) -> tuple[int, int]:
+    (m, k), (_k, n) = mat1, mat2
+    return m * k * n, _bias_adds(beta, out_shape)
 
 
 @rule("bmm", family="matmul", rf="mix")
-def bmm_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    (b, m, k), (_, _, n) = args[0], args[1]
+def bmm_rule(self: Shape, mat2: Shape, **_: Any) -> tuple[int, int]:
+    (b, m, k), (_b, _k, n) = self, mat2
     return b * m * k * n, 0
 
 
 @rule("baddbmm", family="matmul", rf="mix")
-def baddbmm_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    (b, m, k), (_, _, n) = args[1], args[2]
-    return b * m * k * n, _bias_adds(args, kwargs, out)
+def baddbmm_rule(batch1: Shape, batch2: Shape, beta: Any, out_shape: Shape, **_: Any) -> tuple[int, int]:
+    (b, m, k), (_b, _k, n) = batch1, batch2
+    return b * m * k * n, _bias_adds(beta, out_shape)
 
 
 @rule("mv", "dot", family="matmul", rf="mix")
-def mv_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    return prod(args[0]), 0
+def mv_rule(self: Shape, **_: Any) -> tuple[int, int]:
+    return prod(self), 0
 
 
 @rule("addmv", family="matmul", rf="mix")
-def addmv_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    return prod(args[1]), _bias_adds(args, kwargs, out)
+def addmv_rule(mat: Shape, beta: Any, out_shape: Shape, **_: Any) -> tuple[int, int]:
+    return prod(mat), _bias_adds(beta, out_shape)
 
 
 @rule("linear", family="matmul", rf="mix")
-def linear_rule(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    x, weight, bias = args[0], args[1], _arg(args, kwargs, 2, "bias")
-    return prod(x[:-1]) * weight[0] * weight[1], prod(out) if bias is not None else 0
+def linear_rule(input: Shape, weight: Shape, bias: Shape | None, out_shape: Shape, **_: Any) -> tuple[int, int]:
+    return prod(input[:-1]) * weight[0] * weight[1], prod(out_shape) if bias is not None else 0
 
 
 # --- one FLOP per output element ----------------------------------------------------------
 
 
-def per_output_element(args: tuple, kwargs: dict, out: Shape) -> tuple[int, int]:
-    return 0, prod(out)
+def per_output_element(out_shape: Shape, **_: Any) -> tuple[int, int]:
+    """Rule of the ops that cost one FLOP per output element and no MACs."""
+    return 0, prod(out_shape)
 
 
-def _batch_norm_training(args: tuple, kwargs: dict) -> bool:
+def _batch_norm_training(training: bool, **_: Any) -> bool:
     # In eval the CPU kernels return empty save_mean/save_invstd (the meta kernels do not), so
     # the saved statistics are real allocations only when the op normalizes with batch statistics.
-    return bool(_arg(args, kwargs, 5, "training", False))
+    return bool(training)
 
 
-rule("native_batch_norm", "_native_batch_norm_legit", family="norm", aux_outputs=_batch_norm_training)(per_output_element)
+def _never(**_: Any) -> bool:
+    return False
+
+
+rule("native_batch_norm", "_native_batch_norm_legit", family="norm", aux_outputs=_batch_norm_training)(
+    per_output_element
+)
+rule("_native_batch_norm_legit_no_training", "_batch_norm_no_update", family="norm", aux_outputs=_never)(
+    per_output_element
+)
 rule(
-    "_native_batch_norm_legit_no_training", "_batch_norm_no_update", family="norm", aux_outputs=lambda a, k: False
-)(per_output_element)
-rule(
-    "_native_batch_norm_legit_functional", "_batch_norm_with_update", "native_layer_norm", "native_group_norm",
+    "_native_batch_norm_legit_functional",
+    "_batch_norm_with_update",
+    "native_layer_norm",
+    "native_group_norm",
     family="norm",
-)(per_output_element)  # fmt: skip
+)(per_output_element)
 
+# fmt: off
 _ACTIVATIONS = (
     "relu", "relu_", "hardtanh", "hardtanh_", "silu", "silu_", "sigmoid", "sigmoid_", "tanh", "tanh_",
     "hardswish", "hardswish_", "hardsigmoid", "hardsigmoid_", "gelu", "gelu_", "leaky_relu", "leaky_relu_",
     "elu", "elu_", "softplus", "mish", "mish_", "threshold", "threshold_", "_prelu_kernel",
     "_softmax", "_log_softmax",
-)  # fmt: skip
-rule(*_ACTIVATIONS, family="activation")(per_output_element)
-
+)
 _ELEMENTWISE_UNARY = (
     "neg", "exp", "log", "sqrt", "rsqrt", "abs", "reciprocal", "clamp", "clamp_", "clamp_min", "clamp_min_",
     "clamp_max", "clamp_max_", "native_dropout", "bernoulli_",
-)  # fmt: skip
-rule(*_ELEMENTWISE_UNARY, family="elementwise")(per_output_element)
-
+)
 # Binary ops can broadcast a pooled tensor against a full one (SE blocks): their field is a merge.
 _ELEMENTWISE_BINARY = (
     "add", "add_", "sub", "sub_", "rsub", "mul", "mul_", "div", "div_", "pow", "pow_", "maximum", "minimum",
     "where", "addcmul", "addcdiv", "lerp",
-)  # fmt: skip
+)
+# fmt: on
+rule(*_ACTIVATIONS, family="activation")(per_output_element)
+rule(*_ELEMENTWISE_UNARY, family="elementwise")(per_output_element)
 rule(*_ELEMENTWISE_BINARY, family="elementwise", rf="merge")(per_output_element)
 
 
-def _pool_window(args: tuple, kwargs: dict) -> tuple:
-    kernel = _arg(args, kwargs, 1, "kernel_size")
-    stride = _arg(args, kwargs, 2, "stride") or kernel  # aten passes [] for "same as kernel"
-    return kernel, stride, _arg(args, kwargs, 3, "padding", 0), _arg(args, kwargs, 4, "dilation", 1)
+def _pool_window(kernel_size: Any, stride: Any, padding: Any, dilation: Any, **_: Any) -> tuple:
+    # aten passes stride=[] for "same as the kernel"
+    return kernel_size, stride or kernel_size, padding, dilation
 
 
-def _avg_pool_window(args: tuple, kwargs: dict) -> tuple:
-    kernel = _arg(args, kwargs, 1, "kernel_size")
-    stride = _arg(args, kwargs, 2, "stride") or kernel
-    return kernel, stride, _arg(args, kwargs, 3, "padding", 0), 1
+def _avg_pool_window(kernel_size: Any, stride: Any, padding: Any, **_: Any) -> tuple:
+    return kernel_size, stride or kernel_size, padding, 1
 
 
 rule(
-    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
-    "max_pool3d_with_indices", family="pool", rf="window", window=_pool_window,
-)(per_output_element)  # fmt: skip
+    "max_pool1d",
+    "max_pool2d",
+    "max_pool3d",
+    "max_pool1d_with_indices",
+    "max_pool2d_with_indices",
+    "max_pool3d_with_indices",
+    family="pool",
+    rf="window",
+    window=_pool_window,
+)(per_output_element)
 rule("avg_pool1d", "avg_pool2d", "avg_pool3d", family="pool", rf="window", window=_avg_pool_window)(per_output_element)
 rule(
-    "_adaptive_avg_pool2d", "_adaptive_avg_pool3d", "adaptive_max_pool2d", "adaptive_max_pool3d",
-    family="pool", rf="adaptive",
-)(per_output_element)  # fmt: skip
+    "_adaptive_avg_pool2d",
+    "_adaptive_avg_pool3d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    family="pool",
+    rf="adaptive",
+)(per_output_element)
 rule("mean", "sum", "amax", "amin", "max", "min", family="pool", rf="reduce")(per_output_element)
 rule(
-    "upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d", "_upsample_nearest_exact2d",
-    "upsample_bilinear2d", "_upsample_bilinear2d_aa", "upsample_bicubic2d", family="pool", rf="resample",
-)(per_output_element)  # fmt: skip
+    "upsample_nearest1d",
+    "upsample_nearest2d",
+    "upsample_nearest3d",
+    "_upsample_nearest_exact2d",
+    "upsample_bilinear2d",
+    "_upsample_bilinear2d_aa",
+    "upsample_bicubic2d",
+    family="pool",
+    rf="resample",
+)(per_output_element)
 
 
 # --- free ops -------------------------------------------------------------------------------
 
+# fmt: off
 declare_free(
     "view", "_unsafe_view", "reshape", "_reshape_alias", "t", "transpose", "permute", "expand", "unsqueeze",
     "squeeze", "select", "split", "split_with_sizes", "chunk", "unbind", "as_strided", "alias", "detach",
     "narrow", "flatten", "unflatten", "lift_fresh",
     family="shape", rf="shape",
-)  # fmt: skip
-declare_free("_to_copy", "clone", "contiguous", "copy_", "repeat", family="data", rf="shape")
-declare_free("slice", family="shape", rf="slice")
-declare_free("cat", "stack", family="data", rf="merge")
-declare_free("constant_pad_nd", family="data", rf="pad")
+)
 declare_free(
     "empty", "empty_like", "empty_strided", "zeros", "zeros_like", "ones", "ones_like", "full", "full_like",
     "new_empty", "new_zeros", "new_ones", "new_full", "scalar_tensor", "fill_", "zero_", "arange",
     family="data", rf="source",
-)  # fmt: skip
+)
+# fmt: on
+declare_free("_to_copy", "clone", "contiguous", "copy_", "repeat", family="data", rf="shape")
+declare_free("slice", family="shape", rf="slice")
+declare_free("cat", "stack", family="data", rf="merge")
+declare_free("constant_pad_nd", family="data", rf="pad")

@@ -37,7 +37,7 @@ def _meta(*shape: int, dtype: torch.dtype = torch.float32, channels_last: bool =
 
 def _check(op: torch._ops.OpOverload, *args: object) -> object:
     """The builder's answer, checked against torch's kernel when it gives one."""
-    built = fast_meta.builder(op)(args, {})
+    built = fast_meta.build(op, args)
     if built is not None:
         _same_layout(op, built, op(*args))
     return built
@@ -74,7 +74,7 @@ def test_conv_output_shape_follows_the_formula() -> None:
     ],
 )
 def test_conv_declines_what_it_does_not_know(args: tuple) -> None:
-    assert fast_meta.builder(CONV)(args, {}) is None
+    assert fast_meta.build(CONV, args) is None
 
 
 def test_batch_norm_statistics_dtype_for_half_inputs() -> None:
@@ -90,16 +90,16 @@ def test_batch_norm_statistics_dtype_for_half_inputs() -> None:
 
 def test_batch_norm_declines_channels_last_and_wrong_sizes() -> None:
     stats = [_meta(8) for _ in range(4)]
-    assert fast_meta.builder(BN)((_meta(2, 8, 5, 5, channels_last=True), *stats, False, 0.1, 1e-5), {}) is None
-    assert fast_meta.builder(BN)((_meta(2, 6, 5, 5), *stats, False, 0.1, 1e-5), {}) is None
+    assert fast_meta.build(BN, (_meta(2, 8, 5, 5, channels_last=True), *stats, False, 0.1, 1e-5)) is None
+    assert fast_meta.build(BN, (_meta(2, 6, 5, 5), *stats, False, 0.1, 1e-5)) is None
     # eval without running statistics is an error in torch; the builder leaves it to torch
-    assert fast_meta.builder(BN)((_meta(2, 8, 5, 5), None, None, None, None, False, 0.1, 1e-5), {}) is None
+    assert fast_meta.build(BN, (_meta(2, 8, 5, 5), None, None, None, None, False, 0.1, 1e-5)) is None
 
 
 def test_cat_mean_add_and_inplace() -> None:
     a, b = _meta(1, 4, 6, 6), _meta(1, 12, 6, 6)
     assert tuple(_check(torch.ops.aten.cat.default, [a, b], 1).shape) == (1, 16, 6, 6)
-    assert fast_meta.builder(torch.ops.aten.cat.default)(([a, _meta(1, 4, 5, 6)], 1), {}) is None
+    assert fast_meta.build(torch.ops.aten.cat.default, ([a, _meta(1, 4, 5, 6)], 1)) is None
     assert tuple(_check(torch.ops.aten.mean.dim, b, [-1, -2], True).shape) == (1, 12, 1, 1)
     assert tuple(_check(torch.ops.aten.mean.dim, b, [2, 3]).shape) == (1, 12)
     assert _check(torch.ops.aten.add.Tensor, a, a) is not None
@@ -108,15 +108,15 @@ def test_cat_mean_add_and_inplace() -> None:
     assert tuple(_check(torch.ops.aten.mul.Tensor, b, gate).shape) == (1, 12, 6, 6)
     assert tuple(_check(torch.ops.aten.mul.Tensor, gate, b).shape) == (1, 12, 6, 6)
     # operands that broadcast to a third shape, or mixed dtypes, are left to torch
-    assert fast_meta.builder(torch.ops.aten.mul.Tensor)((_meta(1, 12, 6, 1), _meta(1, 1, 1, 6)), {}) is None
-    assert fast_meta.builder(torch.ops.aten.add.Tensor)((a, _meta(1, 4, 6, 6, dtype=torch.float16)), {}) is None
-    assert fast_meta.builder(torch.ops.aten.relu_.default)((a,), {}) is a
-    assert fast_meta.builder(torch.ops.aten.add_.Tensor)((a, _meta(1, 4, 6, 6)), {}) is a
+    assert fast_meta.build(torch.ops.aten.mul.Tensor, (_meta(1, 12, 6, 1), _meta(1, 1, 1, 6))) is None
+    assert fast_meta.build(torch.ops.aten.add.Tensor, (a, _meta(1, 4, 6, 6, dtype=torch.float16))) is None
+    assert fast_meta.build(torch.ops.aten.relu_.default, (a,)) is a
+    assert fast_meta.build(torch.ops.aten.add_.Tensor, (a, _meta(1, 4, 6, 6))) is a
 
 
 def test_duplicate_builder_is_refused() -> None:
     with pytest.raises(ValueError, match="already has a meta output builder"):
-        fast_meta.meta_output("convolution")(lambda args, kwargs: None)
+        fast_meta.meta_output("convolution")(lambda **_: None)
 
 
 class _BrokenConv(nn.Module):
@@ -170,7 +170,7 @@ def test_pooling_shapes_against_torch_exhaustively(op: str) -> None:
             func, args = torch.ops.aten.max_pool2d_with_indices.default, (x, [k, k], [s, s], [p, p], [d, d], ceil)
         else:
             func, args = torch.ops.aten.avg_pool2d.default, (x, [k, k], [s, s], [p, p], ceil, True, None)
-        built = fast_meta.builder(func)(args, {})
+        built = fast_meta.build(func, args)
         try:
             reference = func(*args)
         except RuntimeError:

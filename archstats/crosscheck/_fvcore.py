@@ -35,6 +35,7 @@ from .base import (
     Term,
     exact_count,
     full_flops_by_category,
+    input_shape,
     is_adaptive_avg_pool_to_1,
     register_tool,
     subtree,
@@ -69,9 +70,7 @@ def _batch_norm_training(op: "OpRecord") -> bool:
         return False
     if name == "aten._batch_norm_with_update":
         return True
-    if name == "aten._native_batch_norm_legit" and len(op.args) == 6:  # the no-stats overload
-        return bool(op.args[3])
-    return bool(op.args[5]) if len(op.args) > 5 else False
+    return bool(op.args.get("training", False))
 
 
 def _figure(op: "OpRecord") -> tuple[str, int] | None:
@@ -84,17 +83,15 @@ def _figure(op: "OpRecord") -> tuple[str, int] | None:
     if op.family == "matmul" and op.macs:
         return "vector products", 0
     if op.family == "norm":
-        n = prod(op.args[0])
+        n = prod(input_shape(op))
+        affine = op.args.get("weight") is not None
         if "batch_norm" in name:
-            affine = op.args[1] is not None
             if _batch_norm_training(op):
                 return f"batch norm (training{', affine' if affine else ''}): {5 if affine else 4} per element", n * (5 if affine else 4)
             return f"batch norm (eval{', affine' if affine else ''}): {2 if affine else 1} per element", n * (2 if affine else 1)
-        weight = op.args[2] if name == "aten.native_layer_norm" else op.args[1]
-        affine = weight is not None
         return f"layer/group norm{' (affine)' if affine else ''}: {5 if affine else 4} per element", n * (5 if affine else 4)
     if name.startswith("aten._adaptive_avg_pool2d") or is_adaptive_avg_pool_to_1(op):
-        return "adaptive average pooling: 1 per input element", prod(op.args[0])
+        return "adaptive average pooling: 1 per input element", prod(input_shape(op))
     if name == "aten.upsample_nearest2d":
         return "nearest upsampling: 1 per output element", prod(op.out_shape or ())
     if name == "aten.upsample_bilinear2d":

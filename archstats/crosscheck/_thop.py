@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from torch import nn
 
-from .base import INSTALL_HINT, Measured, Prediction, Term, exact_count, register_tool
+from .base import INSTALL_HINT, Measured, Prediction, Term, exact_count, input_shape, register_tool
 
 if TYPE_CHECKING:
     import torch
@@ -280,15 +280,11 @@ def _find(ops: list["OpRecord"], test: Callable[[str], bool]) -> "OpRecord | Non
     return next((o for o in ops if test(o.op)), None)
 
 
-def _arg(op: "OpRecord", i: int, default: Any) -> Any:
-    return op.args[i] if len(op.args) > i else default
-
-
 def _conv(r: "LayerRecord", ops: list["OpRecord"], transposed: bool) -> int | None:
     op = _find(ops, lambda name: name in ("aten.convolution", "aten._convolution"))
     if op is None or r.input_shape is None or r.output_shape is None:
         return None
-    weight, groups = op.args[1], op.args[8]
+    weight, groups = op.args["weight"], op.args["groups"]
     # a normal conv gathers: per output element, C_in / groups x kernel taps; a transposed one
     # scatters: per input element, C_out / groups x kernel taps. The channel axis is the one just
     # before the spatial ones, so unbatched calls work too.
@@ -303,23 +299,23 @@ def _linear(r: "LayerRecord") -> int | None:
     return r.input_shape[-1] * _prod(r.output_shape)  # in_features multiplies per output element
 
 
-_NORM_WEIGHT_ARG = {  # where the affine weight sits among the aten op's arguments
-    "aten.native_batch_norm": 1,
-    "aten._native_batch_norm_legit": 1,
-    "aten._native_batch_norm_legit_no_training": 1,
-    "aten.native_group_norm": 1,
-    "aten.native_layer_norm": 2,
-    "aten._fused_rms_norm": 2,
-    "aten.rms_norm": 2,
-}
+_NORMS = (
+    "aten.native_batch_norm",
+    "aten._native_batch_norm_legit",
+    "aten._native_batch_norm_legit_no_training",
+    "aten.native_group_norm",
+    "aten.native_layer_norm",
+    "aten._fused_rms_norm",
+    "aten.rms_norm",
+)
 
 
 def _norm(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
     if r.input_shape is None:
         return None
-    op = _find(ops, lambda name: name in _NORM_WEIGHT_ARG)
+    op = _find(ops, lambda name: name in _NORMS)
     if op is not None:
-        affine = _arg(op, _NORM_WEIGHT_ARG[op.op], None) is not None
+        affine = op.args.get("weight") is not None
     else:  # e.g. an RMSNorm decomposed into pow/mean/rsqrt/mul: its weight is a multiply by a parameter
         affine = sum(o.op == "aten.mul" for o in ops) > 1
     return _prod(r.input_shape) * (4 if affine else 2)
@@ -330,7 +326,7 @@ def _softmax(r: "LayerRecord", ops: list["OpRecord"], kind: str) -> int | None:
     if op is None or r.input_shape is None:
         return None
     shape = r.input_shape
-    n = shape[op.args[1]] if shape else 1  # the dimension the kernel normalised, already resolved
+    n = shape[op.args["dim"]] if shape else 1  # the dimension the kernel normalised, already resolved
     rows = _prod(shape) // n if n else 0
     figure = rows * (n + max(n - 1, 0) + n)
     if kind == "softmin":
@@ -344,7 +340,7 @@ def _avg_pool(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
     op = _find(ops, lambda name: name.startswith("aten.avg_pool"))
     if op is None or op.out_shape is None:
         return None
-    x, y = op.args[0], op.out_shape
+    x, y = input_shape(op), op.out_shape
     dims = int(op.op[-2])  # avg_pool1d / 2d / 3d
 
     def per_axis(value: Any, default: Any) -> list[int]:
@@ -352,10 +348,10 @@ def _avg_pool(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
         value = list(value) if isinstance(value, (list, tuple)) else [value]
         return value * dims if len(value) == 1 else value
 
-    kernel = per_axis(op.args[1], None)
-    stride = per_axis(_arg(op, 2, None), kernel)
-    padding = per_axis(_arg(op, 3, 0), 0)
-    include_pad = bool(_arg(op, 5, True))
+    kernel = per_axis(op.args["kernel_size"], None)
+    stride = per_axis(op.args.get("stride"), kernel)
+    padding = per_axis(op.args.get("padding"), 0)
+    include_pad = bool(op.args.get("count_include_pad", True))
     # every window adds the input positions it covers: clipped to the padded input when padding
     # counts, to the real input otherwise (ceil mode's last window is clipped the same way)
     adds = 1

@@ -117,10 +117,15 @@ def is_adaptive_avg_pool_to_1(op: "OpRecord") -> bool:
     Tools that see the un-decomposed op (fvcore's jit trace, thop's module hooks) count it as
     adaptive pooling; a ``mean`` written exactly so in a model's code is indistinguishable here.
     """
-    if op.op != "aten.mean" or len(op.args) < 3:
+    if op.op != "aten.mean":
         return False
-    dims = op.args[1]
-    return isinstance(dims, (list, tuple)) and sorted(dims) == [-2, -1] and op.args[2] is True
+    dims = op.args.get("dim")
+    return isinstance(dims, (list, tuple)) and sorted(dims) == [-2, -1] and op.args.get("keepdim") is True
+
+
+def input_shape(op: "OpRecord") -> Any:
+    """The shape of an op's main tensor input, named ``input`` or ``self`` by aten's schemas."""
+    return op.args["input"] if "input" in op.args else op.args["self"]
 
 
 def op_category(op: "OpRecord") -> str:
