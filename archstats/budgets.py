@@ -20,6 +20,7 @@ Every table is validated before any model is profiled; a broken one raises
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -27,8 +28,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import metrics as M
 from .errors import ArchstatsError, UsageError
-from .units import QuantityError, human, parse_quantity
+from .metrics import Metric
+from .units import human, parse_quantity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,35 +44,28 @@ class BudgetConfigError(UsageError):
 
 
 @dataclass(frozen=True)
-class Metric:
-    key: str  # the TOML key, e.g. "max_params"
-    name: str  # what people call it, e.g. "params"
-    kind: str  # unit kind for parse_quantity / human
-    upper: bool  # True: a maximum; False: a minimum
+class Limit:
+    """A budget limit on one metric: a maximum, or (``upper=False``) a minimum."""
+
+    metric: Metric
+    upper: bool = True
+
+    @property
+    def key(self) -> str:
+        """The TOML key and the check's name: ``max_params``, ``max_peak_memory``, ``min_receptive_field``."""
+        return f"{'max' if self.upper else 'min'}_{self.metric.key}"
 
 
-METRICS: dict[str, Metric] = {
-    m.key: m
-    for m in (
-        Metric("max_params", "params", "count", True),
-        Metric("max_macs", "MACs", "macs", True),
-        Metric("max_flops", "FLOPs", "flops", True),
-        Metric("max_peak_memory", "peak memory", "bytes", True),
-        Metric("max_total_memory", "total memory", "bytes", True),
-        Metric("max_model_size", "model size", "bytes", True),
-        Metric("min_receptive_field", "receptive field", "count", False),
+LIMITS: dict[str, Limit] = {
+    limit.key: limit
+    for limit in (
+        *(Limit(m) for m in (M.PARAMS, M.MACS, M.FLOPS, M.PEAK_BYTES, M.ACTIVATION_BYTES, M.MODEL_BYTES)),
+        Limit(M.RF, upper=False),
     )
 }
 SETTINGS = ("model", "input", "batch", "dtype", "model_size_dtype")
-# baseline keys: the exact totals a regression budget compares (receptive field and depth are stored, not gated)
-GROWTH_METRICS = {
-    "params": ("params", "count"),
-    "macs": ("MACs", "macs"),
-    "flops": ("FLOPs", "flops"),
-    "peak_bytes": ("peak memory", "bytes"),
-    "activation_bytes": ("total memory", "bytes"),
-    "model_bytes": ("model size", "bytes"),
-}
+# what a regression budget compares against the baseline (receptive field and depth are stored, not gated)
+GROWTH_METRICS: tuple[Metric, ...] = tuple(limit.metric for limit in LIMITS.values() if limit.upper)
 
 
 @dataclass
@@ -115,6 +111,7 @@ class CheckReport:
     results: list[Result]
     totals: dict[str, dict[str, int]]  # label -> exact totals (the baseline content)
     notes: list[str] = field(default_factory=list)
+    config: str = ""  # the budget file, as the table's title names it
 
     @property
     def passed(self) -> bool:
@@ -151,10 +148,8 @@ def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise BudgetConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def load_budgets(path: str | os.PathLike[str]) -> list[Budget]:
-    """All budgets of a TOML file, validated; raises :class:`BudgetConfigError` on the first problem."""
-    path = os.fspath(path)
-    data = read_toml(path)
+def _budget_tables(path: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The TOML table prefix and the budget tables under it."""
     if "tool" in data or os.path.basename(path) == "pyproject.toml":
         prefix = "tool.archstats.budgets"
         tables = data.get("tool", {}).get("archstats", {}).get("budgets")
@@ -167,78 +162,112 @@ def load_budgets(path: str | os.PathLike[str]) -> list[Budget]:
         raise BudgetConfigError(f"{path}: [{prefix}] must be a table of [{prefix}.<label>] tables")
     if not tables:
         raise BudgetConfigError(f"{path}: [{prefix}] has no budget tables")
+    return prefix, tables
+
+
+def load_budgets(path: str | os.PathLike[str]) -> list[Budget]:
+    """All budgets of a TOML file, validated; raises :class:`BudgetConfigError` on the first problem."""
+    path = os.fspath(path)
+    prefix, tables = _budget_tables(path, read_toml(path))
     budgets = []
     for label, table in tables.items():
-        where = f"{path}: [{prefix}.{label}]"
         if not isinstance(table, dict):
-            raise BudgetConfigError(f"{path}: [{prefix}] key {label!r}: expected a [{prefix}.{label}] table, got {_type(table)}")
-        budgets.append(_budget(label, table, where))
+            raise BudgetConfigError(
+                f"{path}: [{prefix}] key {label!r}: expected a [{prefix}.{label}] table, got {_type(table)}"
+            )
+        budgets.append(_budget(label, table, f"{path}: [{prefix}.{label}]"))
     return budgets
 
 
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a float",
+    bool: "a boolean",
+    list: "an array",
+    dict: "a table",
+}
+
+
 def _type(value: Any) -> str:
-    return {str: "a string", int: "an integer", float: "a float", bool: "a boolean", list: "an array", dict: "a table"}.get(
-        type(value), type(value).__name__
-    )
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+class _Table:
+    """One budget table under validation: each error names the file, the table and the key."""
+
+    def __init__(self, table: dict[str, Any], where: str) -> None:
+        self.table, self.where = table, where
+
+    def bad(self, key: str, why: str) -> BudgetConfigError:
+        return BudgetConfigError(f"{self.where} {key}: {why}")
+
+    def checked(self, key: str, check: Callable[[Any], Any]) -> Any:
+        """``check(value)``, with an ArchstatsError it raises restated as this key's error."""
+        try:
+            return check(self.table[key])
+        except ArchstatsError as exc:
+            raise self.bad(key, str(exc)) from None
+
+
+def _budget_model(t: _Table) -> str:
+    from .loading import resolve
+
+    for key in t.table:
+        if key not in SETTINGS and key not in LIMITS:
+            raise t.bad(key, f"unknown key; known keys: {', '.join((*SETTINGS, *LIMITS))}")
+    if "model" not in t.table:
+        raise t.bad("model", "missing: name a registered model or 'package.module:callable'")
+    model = t.table["model"]
+    if not isinstance(model, str):
+        raise t.bad("model", f"expected a string, got {_type(model)}")
+    t.checked("model", resolve)
+    return model
+
+
+def _budget_settings(t: _Table, budget: Budget) -> None:
+    from .loading import check_input_size
+
+    if "input" in t.table:
+        value = t.table["input"]
+        if not isinstance(value, (str, list)) or (isinstance(value, list) and not all(type(v) is int for v in value)):
+            why = f'expected a string like "3x224x224" or an array of integers, got {_type(value)} {value!r}'
+            raise t.bad("input", why)
+        budget.input_size = t.checked("input", check_input_size)
+    if "batch" in t.table:
+        value = t.table["batch"]
+        if type(value) is not int or value < 1:
+            raise t.bad("batch", f"expected a positive integer, got {_type(value)} {value!r}")
+        budget.batch = value
+    for key in ("dtype", "model_size_dtype"):
+        if key in t.table:
+            value = t.table[key]
+            if not isinstance(value, str) or value not in _dtypes():
+                raise t.bad(key, f"unsupported dtype {value!r}; choose one of: {', '.join(_dtypes())}")
+            setattr(budget, key, value)
+
+
+def _budget_limits(t: _Table) -> dict[str, int]:
+    limits = {}
+    for key, limit in LIMITS.items():
+        if key not in t.table:
+            continue
+        value = t.table[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise t.bad(key, f"expected a number or a string with units, got {_type(value)} {value!r}")
+        limits[key] = t.checked(key, functools.partial(parse_quantity, kind=limit.metric.unit))
+        if limits[key] < 0:
+            raise t.bad(key, f"a limit must not be negative, got {value!r}")
+    if not limits:
+        raise BudgetConfigError(f"{t.where}: no limits; set at least one of: {', '.join(LIMITS)}")
+    return limits
 
 
 def _budget(label: str, table: dict[str, Any], where: str) -> Budget:
-    def bad(key: str, why: str) -> BudgetConfigError:
-        return BudgetConfigError(f"{where} {key}: {why}")
-
-    for key in table:
-        if key not in SETTINGS and key not in METRICS:
-            known = ", ".join((*SETTINGS, *METRICS))
-            raise bad(key, f"unknown key; known keys: {known}")
-    if "model" not in table:
-        raise bad("model", "missing: name a registered model or 'package.module:callable'")
-    model = table["model"]
-    if not isinstance(model, str):
-        raise bad("model", f"expected a string, got {_type(model)}")
-    from .loading import resolve
-
-    try:
-        resolve(model)
-    except ArchstatsError as exc:
-        raise bad("model", str(exc)) from None
-
-    budget = Budget(label=label, model=model, source=where)
-    if "input" in table:
-        value = table["input"]
-        if not isinstance(value, (str, list)) or (isinstance(value, list) and not all(type(v) is int for v in value)):
-            raise bad("input", f"expected a string like \"3x224x224\" or an array of integers, got {_type(value)} {value!r}")
-        from .loading import check_input_size
-
-        try:
-            budget.input_size = check_input_size(value)
-        except ArchstatsError as exc:
-            raise bad("input", str(exc)) from None
-    if "batch" in table:
-        value = table["batch"]
-        if type(value) is not int or value < 1:
-            raise bad("batch", f"expected a positive integer, got {_type(value)} {value!r}")
-        budget.batch = value
-    for key in ("dtype", "model_size_dtype"):
-        if key in table:
-            value = table[key]
-            if not isinstance(value, str) or value not in _dtypes():
-                raise bad(key, f"unsupported dtype {value!r}; choose one of: {', '.join(_dtypes())}")
-            setattr(budget, key, value)
-    for key, metric in METRICS.items():
-        if key not in table:
-            continue
-        value = table[key]
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise bad(key, f"expected a number or a string with units, got {_type(value)} {value!r}")
-        try:
-            limit = parse_quantity(value, metric.kind)
-        except QuantityError as exc:
-            raise bad(key, str(exc)) from None
-        if limit < 0:
-            raise bad(key, f"a limit must not be negative, got {value!r}")
-        budget.limits[key] = limit
-    if not budget.limits:
-        raise BudgetConfigError(f"{where}: no limits; set at least one of: {', '.join(METRICS)}")
+    t = _Table(table, where)
+    budget = Budget(label=label, model=_budget_model(t), source=where)
+    _budget_settings(t, budget)
+    budget.limits = _budget_limits(t)
     return budget
 
 
@@ -250,31 +279,19 @@ def rf_max(rf_size: Sequence[Any]) -> int:
     return int(max(values)) if values else 0
 
 
-def measured_values(totals: Any, model_size_dtype: str = "float32") -> dict[str, int]:
-    """Exact measured value per metric key, from a profile's totals."""
-    return {
-        "max_params": totals.params,
-        "max_macs": totals.macs,
-        "max_flops": totals.flops,
-        "max_peak_memory": totals.peak_bytes,
-        "max_total_memory": totals.activation_bytes,
-        "max_model_size": totals.params * dtype_bytes(model_size_dtype),
-        "min_receptive_field": rf_max(totals.rf_size),
-    }
-
-
 def exact_totals(totals: Any, model_size_dtype: str = "float32") -> dict[str, int]:
-    """The baseline record of one budget."""
-    return {
-        "params": totals.params,
-        "macs": totals.macs,
-        "flops": totals.flops,
-        "peak_bytes": totals.peak_bytes,
-        "activation_bytes": totals.activation_bytes,
-        "model_bytes": totals.params * dtype_bytes(model_size_dtype),
-        "rf_size": rf_max(totals.rf_size),
-        "depth": totals.depth,
-    }
+    """The baseline record of one budget: exact totals by metric name."""
+    values = {m.name: getattr(totals, m.name) for m in M.COST}
+    values[M.MODEL_BYTES.name] = totals.params * dtype_bytes(model_size_dtype)
+    values[M.RF.name] = rf_max(totals.rf_size)
+    values[M.DEPTH.name] = totals.depth
+    return values
+
+
+def measured_values(totals: Any, model_size_dtype: str = "float32") -> dict[str, int]:
+    """Exact measured value per limit key, from a profile's totals."""
+    exact = exact_totals(totals, model_size_dtype)
+    return {key: exact[limit.metric.name] for key, limit in LIMITS.items()}
 
 
 def both(value: float, kind: str) -> str:
@@ -284,39 +301,41 @@ def both(value: float, kind: str) -> str:
     return h if h.replace(",", "").split()[0] == str(int(value)) else f"{h} ({exact})"
 
 
+def _limit_message(label: str, limit: Limit, value: int, bound: int) -> str:
+    m = limit.metric
+    if value <= bound if limit.upper else value >= bound:
+        return f"{m.term} {both(value, m.unit)} within the limit {both(bound, m.unit)}"
+    gap = abs(value - bound)
+    pct = f" ({100.0 * gap / bound:.1f}%)" if bound else ""
+    rel = "over the maximum" if limit.upper else "under the minimum"
+    return f"{label}: {m.term} {both(value, m.unit)} is {rel} {both(bound, m.unit)} by {both(gap, m.unit)}{pct}"
+
+
 def evaluate(label: str, model: str, measured: dict[str, int], limits: dict[str, int]) -> list[Result]:
     out = []
-    for key, limit in limits.items():
-        metric = METRICS[key]
-        value = measured[key]
-        ok = value <= limit if metric.upper else value >= limit
-        if ok:
-            message = f"{metric.name} {both(value, metric.kind)} within the limit {both(limit, metric.kind)}"
-        else:
-            gap = abs(value - limit)
-            pct = f" ({100.0 * gap / limit:.1f}%)" if limit else ""
-            rel = "over the maximum" if metric.upper else "under the minimum"
-            message = (
-                f"{label}: {metric.name} {both(value, metric.kind)} is {rel} {both(limit, metric.kind)} "
-                f"by {both(gap, metric.kind)}{pct}"
-            )
-        out.append(Result(label, model, key, metric.kind, value, limit, ok, message))
+    for key, bound in limits.items():
+        limit, value = LIMITS[key], measured[key]
+        ok = value <= bound if limit.upper else value >= bound
+        message = _limit_message(label, limit, value, bound)
+        out.append(Result(label, model, key, limit.metric.unit, value, bound, ok, message))
     return out
 
 
-def evaluate_growth(label: str, model: str, current: dict[str, int], base: dict[str, Any], max_growth: float) -> list[Result]:
+def evaluate_growth(
+    label: str, model: str, current: dict[str, int], base: dict[str, Any], max_growth: float
+) -> list[Result]:
     out = []
-    for key, (name, kind) in GROWTH_METRICS.items():
-        if key not in base or not isinstance(base[key], int):
+    for m in GROWTH_METRICS:
+        if m.name not in base or not isinstance(base[m.name], int):
             continue
-        old, new = base[key], current[key]
+        old, new = base[m.name], current[m.name]
         growth = 100.0 * (new - old) / old if old else (0.0 if new == old else float("inf"))
         ok = growth <= max_growth + 1e-12
         message = (
-            f"{label}: {name} {both(new, kind)} vs baseline {both(old, kind)}: {growth:+.2f}% "
+            f"{label}: {m.term} {both(new, m.unit)} vs baseline {both(old, m.unit)}: {growth:+.2f}% "
             f"(allowed +{max_growth:g}%)"
         )
-        out.append(Result(label, model, f"{name} growth", "percent", growth, max_growth, ok, message, exact=False))
+        out.append(Result(label, model, f"{m.term} growth", "percent", growth, max_growth, ok, message, exact=False))
     return out
 
 
@@ -331,7 +350,7 @@ def load_baseline(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
         raise BudgetConfigError(f"{path}: not a readable JSON baseline: {exc}") from None
     budgets = data.get("budgets") if isinstance(data, dict) else None
     if not isinstance(budgets, dict) or not all(isinstance(v, dict) for v in budgets.values()):
-        raise BudgetConfigError(f"{path}: expected {{\"budgets\": {{label: {{metric: integer}}}}}}")
+        raise BudgetConfigError(f'{path}: expected {{"budgets": {{label: {{metric: integer}}}}}}')
     return budgets
 
 
@@ -347,8 +366,12 @@ def check_budgets(
     baseline: dict[str, dict[str, Any]] | None = None,
     max_growth: float = 0.0,
     on_step: Callable[[Budget], None] | None = None,
+    config: str = "",
 ) -> CheckReport:
-    """Profile each budget's model (once per distinct setting) and check every limit."""
+    """Profile each budget's model (once per distinct setting) and check every limit.
+
+    ``config`` names the budget file in the report's table title.
+    """
     from .profile import profile
 
     cache: dict[tuple[Any, ...], Any] = {}
@@ -369,7 +392,7 @@ def check_budgets(
                 results += evaluate_growth(b.label, b.model, totals[b.label], baseline[b.label], max_growth)
             else:
                 notes.append(f"{b.label}: no baseline entry (add it with --update-baseline)")
-    return CheckReport(results, totals, notes)
+    return CheckReport(results, totals, notes, config)
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -390,11 +413,9 @@ def result_cells(report: CheckReport) -> list[list[str]]:
             limit, head = f"+{r.limit:g}%", f"{r.headroom:.2f} pt"
         else:
             limit, head = _cell(r.limit, r.kind), _cell(r.headroom, r.kind)
-        pct = r.headroom_pct
-        rows.append([
-            r.label, r.model, r.check, _cell(r.measured, r.kind), limit, head,
-            "-" if pct is None else f"{pct:.1f}%", "pass" if r.passed else "FAIL",
-        ])  # fmt: skip
+        pct = "-" if r.headroom_pct is None else f"{r.headroom_pct:.1f}%"
+        status = "pass" if r.passed else "FAIL"
+        rows.append([r.label, r.model, r.check, _cell(r.measured, r.kind), limit, head, pct, status])
     return rows
 
 
@@ -404,6 +425,18 @@ def summary(report: CheckReport) -> str:
     if bad:
         return f"{bad} of {n} checks failed across {labels} budget(s)"
     return f"all {n} checks passed across {labels} budget(s)"
+
+
+def table(report: CheckReport) -> list[Any]:
+    """The terminal view: the results table, each failure, the notes and the summary line."""
+    from rich.text import Text
+
+    from .render import rich_table
+
+    out: list[Any] = [rich_table(f"archstats budgets ({report.config})", HEADERS, result_cells(report), left=3)]
+    out += [Text.assemble(("FAIL", "bold red"), f" {failure.message}") for failure in report.failures]
+    out += [f"note: {note}" for note in report.notes]
+    return [*out, summary(report)]
 
 
 def markdown(report: CheckReport) -> str:

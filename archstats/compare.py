@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
+from . import metrics as M
+from .metrics import Metric
 from .profile import Profile
 from .units import human
 
-# (key in the comparison, label, unit kind for the formatter, noun used in ratio sentences)
-METRICS: tuple[tuple[str, str, str, str], ...] = (
-    ("params", "Params", "count", "params"),
-    ("macs", "MACs", "macs", "MACs"),
-    ("flops", "FLOPs", "flops", "FLOPs"),
-    ("peak_bytes", "Peak act. mem", "bytes", "peak activation memory"),
-    ("activation_bytes", "Total act. mem", "bytes", "total activation memory"),
-    ("model_bytes_fp32", "Size (fp32)", "bytes", "model size"),
-)
+# The model size a comparison shows: fp32 weights (Totals.model_bytes_fp32)
+MODEL_BYTES_FP32 = Metric(f"{M.MODEL_BYTES.name}_fp32", "bytes", f"{M.MODEL_BYTES.label} (fp32)", M.MODEL_BYTES.term)
+# the cost metrics of a comparison, in table order (each also gets a ratio sentence)
+METRICS: tuple[Metric, ...] = (*M.COST, MODEL_BYTES_FP32)
+_BY_NAME = {m.name: m for m in METRICS}
+# comparatives by metric: the default is "fewer" / "more"
+_LESS = {M.PEAK_BYTES.name: "less", M.ACTIVATION_BYTES.name: "less"}
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,15 @@ class Ratio:
     direction: str  # "fewer" | "more" | "same"
 
     def sentence(self) -> str:
-        noun = dict((k, n) for k, _, _, n in METRICS)[self.metric]
+        noun = _BY_NAME[self.metric].noun
         if self.direction == "same":
             return f"{self.model}: same {noun} as {self.base}"
-        word = self.direction
-        if self.direction == "fewer" and noun in ("peak activation memory", "total activation memory"):
-            word = "less"
-        if noun == "model size":
+        factor = human(self.factor, "ratio")
+        if self.metric == MODEL_BYTES_FP32.name:
             word = "smaller" if self.direction == "fewer" else "larger"
-            return f"{self.model}: {human(self.factor, 'ratio')} {word} than {self.base}"
-        return f"{self.model}: {human(self.factor, 'ratio')} {word} {noun} than {self.base}"
+            return f"{self.model}: {factor} {word} than {self.base}"
+        word = _LESS.get(self.metric, "fewer") if self.direction == "fewer" else self.direction
+        return f"{self.model}: {factor} {word} {noun} than {self.base}"
 
 
 def row(p: Profile) -> dict[str, Any]:
@@ -46,12 +46,7 @@ def row(p: Profile) -> dict[str, Any]:
     return {
         "model": p.name,
         "input": "x".join(str(d) for d in (p.batch_size, *p.input_size)),
-        "params": t.params,
-        "macs": t.macs,
-        "flops": t.flops,
-        "peak_bytes": t.peak_bytes,
-        "activation_bytes": t.activation_bytes,
-        "model_bytes_fp32": t.model_bytes_fp32,
+        **{m.name: getattr(t, m.name) for m in METRICS},
         "rf": "x".join(str(s) for s in t.rf_size),
         "depth": t.depth,
         "status": p.status,
@@ -74,8 +69,8 @@ def ratios(profiles: Sequence[Profile]) -> list[Ratio]:
     out = []
     for p in profiles[1:]:
         r = row(p)
-        for key, *_ in METRICS:
-            found = ratio(p.name, base["model"], key, r[key], base[key])
+        for m in METRICS:
+            found = ratio(p.name, base["model"], m.name, r[m.name], base[m.name])
             if found is not None:
                 out.append(found)
     return out

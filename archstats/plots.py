@@ -9,9 +9,11 @@ Numbers on axes and labels go through :func:`archstats.units.human`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
+from . import metrics as M
 from .errors import UsageError
 from .units import human
 
@@ -64,7 +66,9 @@ def _mpl() -> Any:
     return matplotlib
 
 
-def _figure(nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] = (8.0, 4.5), **kwargs: Any) -> tuple[Any, Any]:
+def _figure(
+    nrows: int = 1, ncols: int = 1, *, size: tuple[float, float] = (8.0, 4.5), **kwargs: Any
+) -> tuple[Any, Any]:
     mpl = _mpl()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -120,17 +124,19 @@ def _binary_locator() -> Any:
                 if top >= scale:
                     unit = scale
                     break
-            return super().tick_values(vmin / unit, vmax / unit) * unit
+            import numpy as np
+
+            return np.asarray(super().tick_values(vmin / unit, vmax / unit)) * unit
 
     return BinaryLocator(nbins=6, steps=[1, 2, 2.5, 5, 10])
 
 
-def _input_label(p: "Profile") -> str:
+def _input_label(p: Profile) -> str:
     size = "x".join(str(d) for d in p.input_size)
     return f"input {size}" + (f", batch {p.batch_size}" if p.batch_size != 1 else "")
 
 
-def _executed(p: "Profile") -> Any:
+def _executed(p: Profile) -> Any:
     """Layer rows in execution order (modules that never ran are left out)."""
     layers = p.layers
     return layers[layers["call"] >= 0].reset_index(drop=True)
@@ -141,7 +147,7 @@ def _executed(p: "Profile") -> Any:
 
 
 @_styled
-def layer_profile_figure(p: "Profile") -> "Figure":
+def layer_profile_figure(p: Profile) -> Figure:
     """Per-layer parameters (top) and activation memory (bottom) along the execution order."""
     layers = _executed(p)
     x = list(range(len(layers)))
@@ -175,12 +181,16 @@ _SPATIAL = ("ok", "misaligned", "global", "global-context")
 
 
 @_styled
-def receptive_field_figure(p: "Profile") -> "Figure":
+def receptive_field_figure(p: Profile) -> Figure:
     """Receptive-field height along the execution order (log y), global-field layers marked."""
     layers = _executed(p)
     fig, ax = _figure(size=(8.0, 4.5))
     _style(ax)
-    rows = [(i, r) for i, r in enumerate(layers.to_dict("records")) if r["rf_status"] in _SPATIAL and r["rf_size_h"] == r["rf_size_h"] and r["rf_size_h"] is not None]
+    rows = [
+        (i, r)
+        for i, r in enumerate(layers.to_dict("records"))
+        if r["rf_status"] in _SPATIAL and r["rf_size_h"] == r["rf_size_h"] and r["rf_size_h"] is not None
+    ]
     input_h = p.input_size[1] if len(p.input_size) > 1 else None
     groups = (
         ("ok", "local field", dict(marker="o", color=_PARAMS_COLOR, s=14)),
@@ -210,7 +220,7 @@ def receptive_field_figure(p: "Profile") -> "Figure":
 
 
 @_styled
-def macs_by_family_figure(p: "Profile") -> "Figure":
+def macs_by_family_figure(p: Profile) -> Figure:
     """Horizontal bars of MACs and FLOPs per op family, largest on top, values labelled."""
     macs = p.macs_by_family()
     flops = p.flops_by_family()
@@ -246,7 +256,7 @@ def macs_by_family_figure(p: "Profile") -> "Figure":
 
 
 @_styled
-def zoo_scatter_figure(profiles: Sequence["Profile"], families: Mapping[str, str]) -> "Figure":
+def zoo_scatter_figure(profiles: Sequence[Profile], families: Mapping[str, str]) -> Figure:
     """Log-log params (x) vs MACs (y): one labelled point per model, coloured by family,
     marker area proportional to peak activation memory."""
     if not profiles:
@@ -265,50 +275,52 @@ def zoo_scatter_figure(profiles: Sequence["Profile"], families: Mapping[str, str
     def area(b: float) -> float:
         return 20 + 380 * (b / biggest)
 
+    style = dict(alpha=0.75, edgecolors="white", linewidths=0.6, zorder=3)
     for fam in names:
         sel = [(p, pk) for p, f, pk in zip(profiles, fams, peaks) if f == fam]
-        ax.scatter(
-            [p.totals.params for p, _ in sel], [p.totals.macs for p, _ in sel], s=[area(pk) for _, pk in sel],
-            color=colors[fam], alpha=0.75, edgecolors="white", linewidths=0.6, label=fam, zorder=3,
-        )  # fmt: skip
+        xs, ys = [p.totals.params for p, _ in sel], [p.totals.macs for p, _ in sel]
+        ax.scatter(xs, ys, s=[area(pk) for _, pk in sel], color=colors[fam], label=fam, **style)
     for p in profiles:
         ax.annotate(
             p.name, (p.totals.params, p.totals.macs), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=4
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    _human_axis(ax.xaxis, "count")
-    _human_axis(ax.yaxis, "macs")
+    _human_axis(ax.xaxis, M.PARAMS.unit)
+    _human_axis(ax.yaxis, M.MACS.unit)
     ax.set_xlabel("Parameters (count, log)")
     ax.set_ylabel("MACs per forward pass (log)")
     sizes = sorted({_input_label(p) for p in profiles})
     where = sizes[0] if len(sizes) == 1 else "each at its own input size"
     ax.set_title(f"{len(profiles)} models: parameters vs MACs ({where})\nmarker area ~ peak activation memory")
     ax.margins(0.08)
+    _zoo_legends(ax, [area(v) for v in (min(peaks), biggest)], (min(peaks), biggest))
+    return fig
+
+
+def _zoo_legends(ax: Any, areas: Sequence[float], peaks: Sequence[int]) -> None:
+    """The zoo scatter's legends, right of the axes: families, and the marker areas of the smallest
+    and largest peak memory."""
     legend = ax.legend(title="family", loc="upper left", bbox_to_anchor=(1.01, 1.0), ncols=1, labelspacing=0.3)
     for handle in legend.legend_handles:
         handle.set_sizes([40])
     ax.add_artist(legend)
-    # marker-size key: the smallest and largest peak memory
+    sizes = sorted(dict(zip(peaks, areas)).items())
     handles = [
-        ax.scatter([], [], s=area(v), color="0.6", alpha=0.6, label=f"peak {human(v, 'bytes')}")
-        for v in sorted({min(peaks), biggest})
+        ax.scatter([], [], s=a, color="0.6", alpha=0.6, label=f"peak {M.PEAK_BYTES.format(v)}") for v, a in sizes
     ]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(1.01, 0.0), title="peak activation memory", labelspacing=1.4)
-    return fig
+    ax.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(1.01, 0.0), title="peak activation memory", labelspacing=1.4
+    )
 
 
 @_styled
-def compare_figure(profiles: Sequence["Profile"]) -> "Figure":
+def compare_figure(profiles: Sequence[Profile]) -> Figure:
     """Grouped bars of params, MACs and peak memory, each relative to the first model (log y)."""
     if not profiles:
         raise UsageError("compare figure needs at least one profile")
     base = profiles[0]
-    metrics = (
-        ("Params", "params", "count"),
-        ("MACs", "macs", "macs"),
-        ("Peak memory", "peak_bytes", "bytes"),
-    )
+    metrics = (M.PARAMS, M.MACS, M.PEAK_BYTES)
     fig, ax = _figure(size=(max(6.0, 2.2 + 1.2 * len(profiles) * len(metrics) / 2), 4.5))
     _style(ax)
     import matplotlib
@@ -318,8 +330,8 @@ def compare_figure(profiles: Sequence["Profile"]) -> "Figure":
     width = 0.8 / n
     for j, p in enumerate(profiles):
         xs, ratios = [], []
-        for i, (_, attr, _) in enumerate(metrics):
-            b, v = getattr(base.totals, attr), getattr(p.totals, attr)
+        for i, m in enumerate(metrics):
+            b, v = getattr(base.totals, m.name), getattr(p.totals, m.name)
             xs.append(i - 0.4 + width * (j + 0.5))
             ratios.append(v / b if b else float("nan"))
         # bars grow from 1x (the first model), up for more, down for less
@@ -327,14 +339,21 @@ def compare_figure(profiles: Sequence["Profile"]) -> "Figure":
         for x, r in zip(xs, ratios):
             if r == r:
                 up = r >= 1
-                ax.text(x, r * (1.04 if up else 0.96), human(r, "ratio"), ha="center", va="bottom" if up else "top", fontsize=7)
+                ax.text(
+                    x,
+                    r * (1.04 if up else 0.96),
+                    human(r, "ratio"),
+                    ha="center",
+                    va="bottom" if up else "top",
+                    fontsize=7,
+                )
     ax.axhline(1.0, color="0.3", linewidth=0.8)
     ax.set_yscale("log")
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}x"))
     ax.yaxis.set_minor_formatter(NullFormatter())
-    ticks = [f"{label}\n({base.name}: {human(getattr(base.totals, attr), kind)})" for label, attr, kind in metrics]
+    ticks = [f"{m.heading}\n({base.name}: {m.format(getattr(base.totals, m.name))})" for m in metrics]
     ax.set_xticks(range(len(metrics)), ticks)
     ax.grid(axis="x", visible=False)
     ax.set_ylabel(f"Relative to {base.name} (x, log)")
@@ -345,64 +364,87 @@ def compare_figure(profiles: Sequence["Profile"]) -> "Figure":
     return fig
 
 
+# the sweep figure's panels: (series: metric, legend, colour), y label, unit of the y axis; the first
+# series of each panel has its points labelled
+_SWEEP_PANELS = (
+    (((M.MACS, M.MACS.label, _MACS_COLOR), (M.FLOPS, M.FLOPS.label, _FLOPS_COLOR)), "MACs / FLOPs", "count"),
+    (((M.PARAMS, "parameters", _PARAMS_COLOR),), "Parameters (count)", "count"),
+    (
+        ((M.PEAK_BYTES, "peak live memory", _MEMORY_COLOR), (M.ACTIVATION_BYTES, "all activations", "#ff9896")),
+        "Activation memory (bytes)",
+        "bytes",
+    ),
+)
+_SWEEP_XLABELS = {
+    "input": "Input resolution r (input C x r x r, pixels)",
+    "batch": "Batch size",
+    "alpha": "Width multiplier alpha",
+    "phi": "Compound coefficient phi (EfficientNet-B<phi>)",
+    "cardinality": "Cardinality (groups) of the ResNeXt-50 template",
+}
+
+
+def _sweep_panel(ax: Any, rows: Sequence[Mapping[str, Any]], x: Sequence[float], panel: Any) -> None:
+    series, ylabel, unit = panel
+    _style(ax)
+    for i, (metric, label, color) in enumerate(series):
+        ys = [r[metric.name] for r in rows]
+        ax.plot(x, ys, marker="o", markersize=4, color=color, label=label, linewidth=1.4)
+        if i == 0:
+            for xi, yi in zip(x, ys):
+                ax.annotate(
+                    metric.format(yi), (xi, yi), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7
+                )
+    ax.set_ylabel(ylabel)
+    _human_axis(ax.yaxis, unit)
+    ax.set_ylim(bottom=0, top=max(max(r[m.name] for r in rows) for m, *_ in series) * 1.2 or 1)
+    if len(series) > 1:
+        ax.legend(loc="upper left")
+
+
+def _sweep_x_axis(ax: Any, result: SweepResult, x: Sequence[float], numeric: bool) -> None:
+    ax.set_xlabel(_SWEEP_XLABELS.get(result.parameter, result.parameter))
+    if numeric and result.parameter in ("cardinality", "batch") and min(x) > 0 and max(x) / min(x) >= 8:
+        ax.set_xscale("log", base=2)
+    if not numeric or result.parameter in ("cardinality", "phi", "input", "batch"):
+        ax.set_xticks(x, [str(v) for v in result.values])
+        from matplotlib.ticker import NullLocator
+
+        ax.xaxis.set_minor_locator(NullLocator())
+
+
+def _sweep_title(result: SweepResult) -> str:
+    if result.parameter in ("phi", "cardinality"):
+        subtitle = "models: " + ", ".join(r["model"] for r in result.rows)
+    else:
+        subtitle = (
+            ", ".join(sorted({f"input {r['input']}" for r in result.rows})) if result.parameter != "input" else ""
+        )
+    title = f"{result.model}: cost vs {result.parameter}"
+    return title + (f"\n{subtitle}" if subtitle else "")
+
+
 @_styled
-def sweep_figure(result: "SweepResult") -> "Figure":
+def sweep_figure(result: SweepResult) -> Figure:
     """MACs (and FLOPs), params and peak memory against the swept value, points labelled."""
     rows = list(result.rows)
     if not rows:
         raise UsageError("the sweep has no rows to plot")
     values = list(result.values)
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-    x = [float(v) for v in values] if numeric else list(range(len(values)))
+    x: Sequence[float] = [float(v) for v in values] if numeric else list(range(len(values)))
     fig, axes = _figure(3, 1, size=(7.5, 7.5), sharex=True)
-    panels = (
-        (axes[0], (("macs", "MACs", _MACS_COLOR, "macs"), ("flops", "FLOPs", _FLOPS_COLOR, "flops")), "MACs / FLOPs", "count"),
-        (axes[1], (("params", "parameters", _PARAMS_COLOR, "count"),), "Parameters (count)", "count"),
-        (axes[2], (("peak_bytes", "peak live memory", _MEMORY_COLOR, "bytes"), ("activation_bytes", "all activations", "#ff9896", "bytes")), "Activation memory (bytes)", "bytes"),
-    )  # fmt: skip
-    for ax, series, ylabel, kind in panels:
-        _style(ax)
-        for key, label, color, k in series:
-            ys = [r[key] for r in rows]
-            ax.plot(x, ys, marker="o", markersize=4, color=color, label=label, linewidth=1.4)
-            if key in ("macs", "params", "peak_bytes"):
-                for xi, yi in zip(x, ys):
-                    ax.annotate(human(yi, k), (xi, yi), xytext=(0, 6), textcoords="offset points", ha="center", fontsize=7)
-        ax.set_ylabel(ylabel)
-        _human_axis(ax.yaxis, kind)
-        ax.set_ylim(bottom=0, top=max(max(r[key] for r in rows) for key, *_ in series) * 1.2 or 1)
-        if len(series) > 1:
-            ax.legend(loc="upper left")
-    xlabel = {
-        "input": "Input resolution r (input C x r x r, pixels)",
-        "batch": "Batch size",
-        "alpha": "Width multiplier alpha",
-        "phi": "Compound coefficient phi (EfficientNet-B<phi>)",
-        "cardinality": "Cardinality (groups) of the ResNeXt-50 template",
-    }.get(result.parameter, result.parameter)
-    last = axes[-1]
-    last.set_xlabel(xlabel)
-    if numeric and result.parameter in ("cardinality", "batch") and min(x) > 0 and max(x) / min(x) >= 8:
-        last.set_xscale("log", base=2)
-    if not numeric or result.parameter in ("cardinality", "phi", "input", "batch"):
-        last.set_xticks(x, [str(v) for v in values])
-        from matplotlib.ticker import NullLocator
-
-        last.xaxis.set_minor_locator(NullLocator())
-    if result.parameter in ("phi", "cardinality"):
-        models = ", ".join(r["model"] for r in rows)
-        subtitle = f"models: {models}"
-    else:
-        subtitle = ", ".join(sorted({f"input {r['input']}" for r in rows})) if result.parameter != "input" else ""
-    title = f"{result.model}: cost vs {result.parameter}"
-    axes[0].set_title(title + (f"\n{subtitle}" if subtitle else ""))
+    for ax, panel in zip(axes, _SWEEP_PANELS):
+        _sweep_panel(ax, rows, x, panel)
+    _sweep_x_axis(axes[-1], result, x, numeric)
+    axes[0].set_title(_sweep_title(result))
     return fig
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def save(fig: "Figure", path: str | Path) -> Path:
+def save(fig: Figure, path: str | Path) -> Path:
     """Write ``fig`` as PNG or SVG (by suffix), reproducibly; close it; return the path."""
     path = Path(path)
     suffix = path.suffix.lower()

@@ -1,27 +1,32 @@
-"""Renderers: pure functions from a Profile (or several) to text or rich tables.
+"""Renderers: pure functions from a Profile (or several, a sweep, the model list) to text or rich tables.
 
-Tables and Markdown use human units from :func:`archstats.units.human`; CSV and JSON carry
-the exact integers.
+Tables and Markdown use human units (:meth:`archstats.metrics.Metric.format`, that is
+:func:`archstats.units.human`); CSV and JSON carry the exact integers. Which function renders which
+format of which command is said once, in :mod:`archstats.formats`; a ``*_table`` function returns
+what a terminal shows (rich tables and plain lines, in order), printed by the CLI.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import compare as cmp
+from . import metrics as M
 from .profile import CONVENTIONS, Profile
-from .units import human
 
-# (header, column of the (possibly rolled-up) layers frame, formatter)
-_LAYER_COLUMNS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("Layer", "module", str),
-    ("Type", "type", str),
-    ("Output", "output_shape", str),
-    ("Params", "params", lambda v: human(v, "count")),
-    ("MACs", "macs", lambda v: human(v, "macs")),
-    ("FLOPs", "flops", lambda v: human(v, "flops")),
-    ("Act. mem", "activation_bytes", lambda v: human(v, "bytes")),
+if TYPE_CHECKING:
+    from .sweep import SweepResult
+
+# the per-layer table: text columns (header, column of the layers frame), then the numbers; a
+# layer's activation_bytes is the size of its own output
+_TEXT_COLUMNS = (("Layer", "module"), ("Type", "type"), ("Output", "output_shape"))
+_NUMBER_COLUMNS: tuple[tuple[str, M.Metric], ...] = (
+    (M.PARAMS.label, M.PARAMS),
+    (M.MACS.label, M.MACS),
+    (M.FLOPS.label, M.FLOPS),
+    ("Act. mem", M.ACTIVATION_BYTES),
 )
 
 
@@ -41,10 +46,11 @@ def layer_cells(p: Profile, depth: int = 0) -> tuple[list[str], list[list[str]],
 
     frame = p.aggregate(depth)
     axes = axis_names(p.n_spatial)
-    headers = [h for h, _, _ in _LAYER_COLUMNS] + (["RF", "Depth"] if depth == 0 else ["Depth"])
+    last = [M.RF.label, M.DEPTH.label] if depth == 0 else [M.DEPTH.label]
+    headers = [h for h, _ in _TEXT_COLUMNS] + [h for h, _ in _NUMBER_COLUMNS] + last
     rows = []
     for rec in frame.to_dict("records"):
-        cells = [fmt(rec[col]) for _, col, fmt in _LAYER_COLUMNS]
+        cells = [str(rec[col]) for _, col in _TEXT_COLUMNS] + [m.format(rec[m.name]) for _, m in _NUMBER_COLUMNS]
         if depth == 0:
             cells.append(_rf_cell(rec, axes))
         cells.append(str(rec["depth"]))
@@ -52,7 +58,7 @@ def layer_cells(p: Profile, depth: int = 0) -> tuple[list[str], list[list[str]],
             cells[1] += f" [uncounted: {rec['uncounted']}]"
         rows.append(cells)
     t = p.totals
-    total = ["Total", "", "", human(t.params), human(t.macs, "macs"), human(t.flops, "flops"), human(t.activation_bytes, "bytes")]
+    total = ["Total", "", ""] + [m.format(getattr(t, m.name)) for _, m in _NUMBER_COLUMNS]
     total += ([human_rf(p)] if depth == 0 else []) + [str(t.depth)]
     return headers, rows, total
 
@@ -61,25 +67,34 @@ def human_rf(p: Profile) -> str:
     return "x".join(str(s) for s in p.totals.rf_size) or "-"
 
 
+def _uncounted(p: Profile) -> str:
+    if not p.uncounted:
+        return ""
+    return f" (uncounted ops: {', '.join(f'{op} x{k}' for op, k in sorted(p.uncounted.items()))})"
+
+
 def summary_lines(p: Profile) -> list[str]:
     t = p.totals
     shape = "x".join(str(d) for d in (p.batch_size, *p.input_size))
-    lines = [
+    saved = f", saved for backward {M.SAVED_BYTES.format(t.saved_bytes)}" if t.saved_bytes is not None else ""
+    return [
         f"{p.name}: input {shape} {p.dtype}, {'training' if p.training else 'eval'} mode, device {p.device}",
-        f"params {human(t.params)} ({t.params:,}), MACs {human(t.macs, 'macs')} ({t.macs:,}), "
-        f"FLOPs {human(t.flops, 'flops')} ({t.flops:,})",
-        f"activation memory: peak {human(t.peak_bytes, 'bytes')} at {t.peak_layer}, "
-        f"total allocated {human(t.activation_bytes, 'bytes')}"
-        + (f", saved for backward {human(t.saved_bytes, 'bytes')}" if t.saved_bytes is not None else ""),
+        f"params {M.PARAMS.format(t.params)} ({t.params:,}), MACs {M.MACS.format(t.macs)} ({t.macs:,}), "
+        f"FLOPs {M.FLOPS.format(t.flops)} ({t.flops:,})",
+        f"activation memory: peak {M.PEAK_BYTES.format(t.peak_bytes)} at {t.peak_layer}, "
+        f"total allocated {M.ACTIVATION_BYTES.format(t.activation_bytes)}{saved}",
         f"receptive field {human_rf(p)} (at {t.rf_layer or '-'}), depth {t.depth} weight layers",
         f"convention {p.convention}: {CONVENTIONS[p.convention]}",
-        f"status: {p.status}"
-        + (f" (uncounted ops: {', '.join(f'{op} x{k}' for op, k in sorted(p.uncounted.items()))})" if p.uncounted else ""),
+        f"status: {p.status}{_uncounted(p)}",
     ]
-    return lines
 
 
-def rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], left: int, total: Sequence[str] | None = None) -> Any:
+# --- the two table builders -----------------------------------------------------------------------
+
+
+def rich_table(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], left: int, total: Sequence[str] | None = None
+) -> Any:
     """A rich table: the first ``left`` columns are text, the rest right-aligned numbers."""
     from rich.table import Table
 
@@ -94,13 +109,9 @@ def rich_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
     return table
 
 
-def profile_rich(p: Profile, depth: int = 0) -> Any:
-    headers, rows, total = layer_cells(p, depth)
-    return rich_table(f"{p.name} per layer", headers, rows, left=3, total=total)
-
-
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 3) -> str:
     """A GitHub-flavoured table; the first ``left`` columns are text, the rest right-aligned numbers."""
+
     def esc(cell: str) -> str:
         return str(cell).replace("|", "\\|")
 
@@ -108,6 +119,31 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: 
     lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def csv_text(rows: Any, columns: Sequence[str] | None = None) -> str:
+    """Records or a DataFrame as CSV: exact values, a header row, one line each."""
+    import pandas as pd
+
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=columns)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2)
+
+
+# --- one profile ----------------------------------------------------------------------------------
+
+
+def profile_rich(p: Profile, depth: int = 0) -> Any:
+    headers, rows, total = layer_cells(p, depth)
+    return rich_table(f"{p.name} per layer", headers, rows, left=3, total=total)
+
+
+def profile_table(p: Profile, depth: int = 0) -> list[Any]:
+    """The terminal view: the per-layer table, then the summary lines."""
+    return [profile_rich(p, depth), *summary_lines(p)]
 
 
 def profile_markdown(p: Profile, depth: int = 0) -> str:
@@ -118,7 +154,7 @@ def profile_markdown(p: Profile, depth: int = 0) -> str:
 
 
 def profile_csv(p: Profile, depth: int = 0) -> str:
-    return p.aggregate(depth).to_csv(index=False, lineterminator="\n")
+    return csv_text(p.aggregate(depth))
 
 
 def _jsonable(frame: Any) -> list[dict[str, Any]]:
@@ -145,12 +181,12 @@ def profile_dict(p: Profile, depth: int = 0) -> dict[str, Any]:
 
 
 def profile_json(p: Profile, depth: int = 0) -> str:
-    return json.dumps(profile_dict(p, depth), indent=2)
+    return _json(profile_dict(p, depth))
 
 
-# --- comparison ---------------------------------------------------------------------------------
+# --- comparison -----------------------------------------------------------------------------------
 
-_COMPARE_EXTRA = (("rf", "Final RF"), ("depth", "Depth"), ("status", "Status"))
+_COMPARE_EXTRA = (("rf", f"Final {M.RF.label}"), ("depth", M.DEPTH.label), ("status", "Status"))
 
 
 def compare_cells(profiles: Sequence[Profile]) -> tuple[list[str], list[list[str]]]:
@@ -158,7 +194,7 @@ def compare_cells(profiles: Sequence[Profile]) -> tuple[list[str], list[list[str
     table = [cmp.row(p) for p in profiles]
     headers = ["Metric"] + [r["model"] for r in table]
     rows = [["Input"] + [r["input"] for r in table]]
-    rows += [[label] + [human(r[key], kind) for r in table] for key, label, kind, _ in cmp.METRICS]
+    rows += [[m.label] + [m.format(r[m.name]) for r in table] for m in cmp.METRICS]
     rows += [[label] + [str(r[key]) for r in table] for key, label in _COMPARE_EXTRA]
     return headers, rows
 
@@ -168,11 +204,24 @@ def compare_rich(profiles: Sequence[Profile]) -> Any:
     return rich_table("comparison", headers, rows, left=1)
 
 
+def _convention(profiles: Sequence[Profile]) -> str:
+    conv = profiles[0].convention
+    return f"{conv}: {CONVENTIONS[conv]}"
+
+
+def compare_table(profiles: Sequence[Profile]) -> list[Any]:
+    """The terminal view: the table, a ratio sentence per metric, the convention."""
+    return [
+        compare_rich(profiles),
+        *(r.sentence() for r in cmp.ratios(profiles)),
+        f"convention {_convention(profiles)}",
+    ]
+
+
 def compare_markdown(profiles: Sequence[Profile]) -> str:
     headers, rows = compare_cells(profiles)
     sentences = "\n".join(f"- {r.sentence()}" for r in cmp.ratios(profiles))
-    conv = profiles[0].convention
-    return f"{markdown_table(headers, rows, left=1)}\n\n{sentences}\n\nConvention {conv}: {CONVENTIONS[conv]}\n"
+    return f"{markdown_table(headers, rows, left=1)}\n\n{sentences}\n\nConvention {_convention(profiles)}\n"
 
 
 def compare_dicts(profiles: Sequence[Profile]) -> dict[str, Any]:
@@ -187,10 +236,92 @@ def compare_dicts(profiles: Sequence[Profile]) -> dict[str, Any]:
 
 
 def compare_csv(profiles: Sequence[Profile]) -> str:
-    import pandas as pd
-
-    return pd.DataFrame([cmp.row(p) for p in profiles]).to_csv(index=False, lineterminator="\n")
+    return csv_text([cmp.row(p) for p in profiles])
 
 
 def compare_json(profiles: Sequence[Profile]) -> str:
-    return json.dumps(compare_dicts(profiles), indent=2)
+    return _json(compare_dicts(profiles))
+
+
+# --- the model list -------------------------------------------------------------------------------
+
+_LIST_BRIEF = ["name", "family", "year", "input_size", "aliases"]  # the terminal shows these columns
+
+
+def model_rows(infos: Sequence[Any]) -> list[dict[str, Any]]:
+    """One record per registered model (``archstats_models.ModelInfo``), as ``archstats list`` shows it."""
+    return [
+        {
+            "name": i.name,
+            "family": i.family,
+            "year": i.year,
+            "input_size": "x".join(str(d) for d in i.input_size),
+            "aliases": ",".join(i.aliases),
+            "paper": i.paper,
+            "arxiv": i.arxiv or "",
+        }
+        for i in infos
+    ]
+
+
+def _list_headers(rows: Sequence[dict[str, Any]]) -> list[str]:
+    return list(rows[0]) if rows else ["name"]
+
+
+def list_table(rows: Sequence[dict[str, Any]]) -> list[Any]:
+    cells = [[str(r[h]) for h in _LIST_BRIEF] for r in rows]
+    return [rich_table(f"{len(rows)} registered models", _LIST_BRIEF, cells, left=len(_LIST_BRIEF))]
+
+
+def list_csv(rows: Sequence[dict[str, Any]]) -> str:
+    return csv_text(list(rows), _list_headers(rows))
+
+
+def list_json(rows: Sequence[dict[str, Any]]) -> str:
+    return _json(list(rows))
+
+
+def list_markdown(rows: Sequence[dict[str, Any]]) -> str:
+    headers = _list_headers(rows)
+    return markdown_table(headers, [[str(r[h]) for h in headers] for r in rows])
+
+
+# --- a sweep --------------------------------------------------------------------------------------
+
+
+def sweep_cells(result: SweepResult) -> tuple[list[str], list[list[str]], int]:
+    """Headers, human-unit rows and the number of text columns of a sweep's table."""
+    varied_model = len({r["model"] for r in result.rows}) > 1 and result.parameter in ("phi", "cardinality")
+    show_batch = result.parameter != "batch"  # a batch sweep's value already is the batch
+    first = {"input": "resolution"}.get(result.parameter, result.parameter)
+    headers = [first] + (["model"] if varied_model else []) + ["input"] + (["batch"] if show_batch else [])
+    headers += [m.short for m in M.COST]
+    cells = []
+    for r in result.rows:
+        line = [str(r["value"])] + ([r["model"]] if varied_model else []) + [r["input"]]
+        line += [str(r["batch"])] if show_batch else []
+        cells.append(line + [m.format(r[m.name]) for m in M.COST])
+    return headers, cells, 2 if varied_model else 0
+
+
+def sweep_table(result: SweepResult) -> list[Any]:
+    headers, cells, left = sweep_cells(result)
+    return [rich_table(f"{result.model}: sweep of {result.parameter}", headers, cells, left=left)]
+
+
+def sweep_markdown(result: SweepResult) -> str:
+    headers, cells, left = sweep_cells(result)
+    return markdown_table(headers, cells, left=left)
+
+
+def sweep_csv(result: SweepResult) -> str:
+    frame = result.frame()
+    frame.insert(0, "parameter", result.parameter)
+    return csv_text(frame)
+
+
+def sweep_json(result: SweepResult) -> str:
+    from .sweep import ROW_KEYS
+
+    rows = [{k: r[k] for k in ROW_KEYS} for r in result.rows]
+    return _json({"model": result.model, "parameter": result.parameter, "rows": rows})

@@ -18,16 +18,17 @@ import html
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from . import compare as cmp
-from . import render
+from . import formats, render
+from . import metrics as M
 from .errors import UsageError
 from .profile import CONVENTIONS, Profile
-from .units import human
 
-FORMATS = ("md", "html")
+FORMATS = formats.names("report.profile")
 
 # The famous pairs of the notes: (page name, models)
 COMPARISONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -96,13 +97,20 @@ class _ImageWriter:
 def profile_images(p: Profile, writer: _ImageWriter, stem: str) -> list[Image]:
     from . import plots
 
-    return [writer.save(getattr(plots, fn)(p), f"{stem}-{suffix}", f"{p.name}: {caption}") for suffix, caption, fn in PROFILE_PLOTS]
+    return [
+        writer.save(getattr(plots, fn)(p), f"{stem}-{suffix}", f"{p.name}: {caption}")
+        for suffix, caption, fn in PROFILE_PLOTS
+    ]
 
 
 def compare_images(profiles: Sequence[Profile], writer: _ImageWriter, stem: str) -> list[Image]:
     from . import plots
 
-    return [writer.save(plots.compare_figure(profiles), f"{stem}-compare", "Comparison: " + ", ".join(p.name for p in profiles))]
+    return [
+        writer.save(
+            plots.compare_figure(profiles), f"{stem}-compare", "Comparison: " + ", ".join(p.name for p in profiles)
+        )
+    ]
 
 
 def index_images(profiles: Sequence[Profile], families: Mapping[str, str], writer: _ImageWriter) -> list[Image]:
@@ -145,7 +153,8 @@ def _zoo_info(name: str) -> Any:
         return None
 
 
-INDEX_HEADERS = ["Model", "Family", "Year", "Input", "Params", "MACs", "Peak act. mem", "Status"]
+_INDEX_METRICS = (M.PARAMS, M.MACS, M.PEAK_BYTES)
+INDEX_HEADERS = ["Model", "Family", "Year", "Input", *(m.label for m in _INDEX_METRICS), "Status"]
 
 
 def index_cells(profiles: Sequence[Profile]) -> list[list[str]]:
@@ -154,15 +163,21 @@ def index_cells(profiles: Sequence[Profile]) -> list[list[str]]:
     for p in profiles:
         info = _zoo_info(p.name)
         r = cmp.row(p)
-        rows.append([
-            p.name, info.family if info else "-", str(info.year) if info else "-", r["input"],
-            human(r["params"], "count"), human(r["macs"], "macs"), human(r["peak_bytes"], "bytes"), r["status"],
-        ])  # fmt: skip
+        zoo = [info.family, str(info.year)] if info else ["-", "-"]
+        rows.append([p.name, *zoo, r["input"], *(m.format(r[m.name]) for m in _INDEX_METRICS), r["status"]])
     return rows
 
 
 def _links(links: Mapping[str, str]) -> list[tuple[str, str]]:
     return list(links.items())
+
+
+def _gallery_intro(profiles: Sequence[Profile]) -> str:
+    conv = profiles[0].convention if profiles else "full"
+    return (
+        f"{len(profiles)} reference models, each profiled at its own default input size (batch 1, eval mode, "
+        f"float32). Convention {conv}: {CONVENTIONS[conv]}."
+    )
 
 
 def index_page_markdown(
@@ -173,14 +188,7 @@ def index_page_markdown(
 ) -> str:
     """The zoo table (linking each model to ``pages[name]``), the scatter plot, links in ``extra``."""
     pages = pages or {}
-    conv = profiles[0].convention if profiles else "full"
-    parts = [
-        "# archstats gallery",
-        "",
-        f"{len(profiles)} reference models, each profiled at its own default input size (batch 1, eval mode, "
-        f"float32). Convention {conv}: {CONVENTIONS[conv]}.",
-        "",
-    ]
+    parts = ["# archstats gallery", "", _gallery_intro(profiles), ""]
     if extra:
         parts += [f"- [{label}]({href})" for label, href in _links(extra)] + [""]
     if images:
@@ -295,7 +303,9 @@ def html_table(
     out += ["<tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows]
     out.append("</tbody>")
     if total is not None:
-        out.append("<tfoot><tr>" + "".join(f"<td{cls(i)}>{e(str(c))}</td>" for i, c in enumerate(total)) + "</tr></tfoot>")
+        out.append(
+            "<tfoot><tr>" + "".join(f"<td{cls(i)}>{e(str(c))}</td>" for i, c in enumerate(total)) + "</tr></tfoot>"
+        )
     out.append("</table>")
     return "\n".join(out)
 
@@ -346,14 +356,11 @@ def index_page_html(
     pages: Mapping[str, str] | None = None,
     extra: Mapping[str, str] | None = None,
 ) -> str:
-    conv = profiles[0].convention if profiles else "full"
-    body = [
-        "<h1>archstats gallery</h1>",
-        f"<p>{len(profiles)} reference models, each profiled at its own default input size (batch 1, eval mode, "
-        f"float32). Convention {e(conv)}: {e(CONVENTIONS[conv])}.</p>",
-    ]
+    body = ["<h1>archstats gallery</h1>", f"<p>{e(_gallery_intro(profiles))}</p>"]
     if extra:
-        body.append("<ul>\n" + "\n".join(f'<li><a href="{e(h)}">{e(label)}</a></li>' for label, h in _links(extra)) + "\n</ul>")
+        body.append(
+            "<ul>\n" + "\n".join(f'<li><a href="{e(h)}">{e(label)}</a></li>' for label, h in _links(extra)) + "\n</ul>"
+        )
     if images:
         body.append(_html_images(images))
     body.append(html_table(INDEX_HEADERS, index_cells(profiles), left=4, links={0: dict(pages or {})}))
@@ -387,8 +394,7 @@ def claims_page_html(results: Sequence[Any], title: str = "The notes' claims, ch
 
 
 def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    formats.renderer("report.profile", fmt)  # refuses a format the table does not list
 
 
 def _as_profile(item: Any) -> Profile:
@@ -408,7 +414,7 @@ def write_profile_page(p: Profile, out_dir: Path, fmt: str, stem: str | None = N
     stem = stem or page_stem(p.name)
     writer = _ImageWriter(out_dir, fmt)
     images = profile_images(p, writer, stem)
-    page = profile_page_markdown(p, images) if fmt == "md" else profile_page_html(p, images)
+    page = formats.render_text("report.profile", fmt, p, images)
     return writer.written + [_write(out_dir / f"{stem}.{fmt}", page)]
 
 
@@ -417,7 +423,7 @@ def write_compare_page(profiles: Sequence[Profile], out_dir: Path, fmt: str, ste
     writer = _ImageWriter(out_dir, fmt)
     images = compare_images(profiles, writer, stem)
     title = " vs ".join(p.name for p in profiles)
-    page = compare_page_markdown(profiles, images, title) if fmt == "md" else compare_page_html(profiles, images, title)
+    page = formats.render_text("report.compare", fmt, profiles, images, title)
     return writer.written + [_write(out_dir / f"{stem}.{fmt}", page)]
 
 
@@ -427,7 +433,11 @@ def write_report(names_or_profiles: Sequence[Any] | Any, out_dir: str | Path, fm
     Items are registry names, import paths, ``nn.Module`` objects or :class:`Profile` objects.
     """
     _check_format(fmt)
-    items = [names_or_profiles] if isinstance(names_or_profiles, (str, Profile)) or not isinstance(names_or_profiles, Sequence) else list(names_or_profiles)
+    items = (
+        [names_or_profiles]
+        if isinstance(names_or_profiles, (str, Profile)) or not isinstance(names_or_profiles, Sequence)
+        else list(names_or_profiles)
+    )
     if not items:
         raise UsageError("report needs at least one model")
     profiles = [_as_profile(i) for i in items]
@@ -443,31 +453,22 @@ def gallery_steps(n_models: int) -> int:
     return 2 * n_models + 1 + len(COMPARISONS) + 1
 
 
-def write_gallery(out_dir: str | Path, fmt: str = "md", on_step: Step | None = None) -> list[Path]:
-    """The gallery: index (zoo table and scatter), one page per model, the claims page, comparisons."""
-    import archstats_models as zoo
+class _Steps:
+    """Counts the gallery's steps and reports each to ``on_step``."""
 
-    from .claims import catalog, run
-    from .claims import report as claims_report
-    from .profile import profile
+    def __init__(self, total: int, on_step: Step | None) -> None:
+        self.total, self.done, self.on_step = total, 0, on_step
 
-    _check_format(fmt)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    infos = zoo.list_models()
-    total = gallery_steps(len(infos))
-    done = 0
+    def __call__(self, label: str) -> None:
+        self.done += 1
+        if self.on_step is not None:
+            self.on_step(label, self.done, self.total)
 
-    def step(label: str) -> None:
-        nonlocal done
-        done += 1
-        if on_step is not None:
-            on_step(label, done, total)
 
-    profiles: dict[str, Profile] = {}
-    for info in infos:
-        profiles[info.name] = profile(info.name)
-        step(f"profiled {info.name}")
+def _model_pages(
+    profiles: Mapping[str, Profile], out: Path, fmt: str, step: _Steps
+) -> tuple[list[Path], dict[str, str]]:
+    """A page per model; returns the files written and each model's page (for the index's links)."""
     written: list[Path] = []
     pages: dict[str, str] = {}
     for name, p in profiles.items():
@@ -475,23 +476,53 @@ def write_gallery(out_dir: str | Path, fmt: str = "md", on_step: Step | None = N
         written += write_profile_page(p, out, fmt, stem)
         pages[name] = f"{stem}.{fmt}"
         step(f"page {name}")
+    return written, pages
 
-    results = run(catalog())
-    claims_text = claims_report.to_markdown(results) if fmt == "md" else claims_page_html(results)
-    written.append(_write(out / f"claims.{fmt}", claims_text))
-    step("claims")
 
-    extra = {"The notes' claims, checked by measurement": f"claims.{fmt}"}
+def _comparison_pages(
+    profiles: Mapping[str, Profile], out: Path, fmt: str, step: _Steps
+) -> tuple[list[Path], dict[str, str]]:
+    """The notes' comparisons; returns the files written and a link to each page."""
+    from .profile import profile
+
+    written: list[Path] = []
+    links: dict[str, str] = {}
     for stem, names in COMPARISONS:
         group = [profiles[n] if n in profiles else profile(n) for n in names]
         written += write_compare_page(group, out, fmt, stem)
-        extra["Comparison: " + " vs ".join(names)] = f"{stem}.{fmt}"
+        links["Comparison: " + " vs ".join(names)] = f"{stem}.{fmt}"
         step(f"comparison {stem}")
+    return written, links
+
+
+def write_gallery(out_dir: str | Path, fmt: str = "md", on_step: Step | None = None) -> list[Path]:
+    """The gallery: index (zoo table and scatter), one page per model, the claims page, comparisons."""
+    import archstats_models as zoo
+
+    from .claims import catalog, run
+    from .profile import profile
+
+    _check_format(fmt)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    infos = zoo.list_models()
+    step = _Steps(gallery_steps(len(infos)), on_step)
+    profiles: dict[str, Profile] = {}
+    for info in infos:
+        profiles[info.name] = profile(info.name)
+        step(f"profiled {info.name}")
+    written, pages = _model_pages(profiles, out, fmt, step)
+
+    written.append(_write(out / f"claims.{fmt}", formats.render_text("report.claims", fmt, run(catalog()))))
+    step("claims")
+    compared, links = _comparison_pages(profiles, out, fmt, step)
+    written += compared
 
     ordered = list(profiles.values())
     writer = _ImageWriter(out, fmt)
     images = index_images(ordered, {i.name: i.family for i in infos}, writer)
-    page = index_page_markdown(ordered, images, pages, extra) if fmt == "md" else index_page_html(ordered, images, pages, extra)
+    extra = {"The notes' claims, checked by measurement": f"claims.{fmt}", **links}
+    page = formats.render_text("report.index", fmt, ordered, images, pages, extra)
     written += writer.written + [_write(out / f"index.{fmt}", page)]
     step("index")
     return written

@@ -14,19 +14,23 @@ compute beyond tracing. Three kinds of knob, exactly one per sweep:
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
+from . import metrics as M
 from .errors import ModelLoadError, UsageError
 
 if TYPE_CHECKING:
     from .profile import Profile
 
 # Row keys, in table order; ``value`` is the swept value and ``model`` the model actually profiled.
-ROW_KEYS = ("value", "model", "input", "batch", "params", "macs", "flops", "peak_bytes", "activation_bytes")
+ROW_KEYS = ("value", "model", "input", "batch", *(m.name for m in M.COST))
+Plan = list[tuple[Any, Callable[[], "Profile"]]]  # (swept value, how to profile it)
 
 CARDINALITY_TEMPLATES = {
     1: "resnext50_1x64d",
@@ -135,9 +139,7 @@ def _info(model: str) -> Any:
 
 def _builder_kwargs(info: Any) -> tuple[list[str], bool]:
     sig = inspect.signature(info.builder)
-    names = [
-        n for n, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)
-    ]
+    names = [n for n, p in sig.parameters.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)]
     var_kw = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
     return names, var_kw
 
@@ -160,33 +162,45 @@ def _build_with(info: Any, kwargs: dict[str, Any]) -> Any:
         raise UsageError(f"building {info.name} with {label} failed: {type(exc).__name__}: {exc}") from None
 
 
-def _plan_param(info: Any, name: str, values: Sequence[Any]) -> list[tuple[Any, Callable[[], "Profile"]]]:
+def _plan_phi(info: Any, values: Sequence[Any]) -> Plan:
     from .profile import profile
 
-    if not isinstance(name, str) or not name.isidentifier():
-        raise UsageError(f"malformed parameter name {name!r}: expected e.g. alpha, phi, cardinality or a builder keyword")
+    if info.family != "efficientnet":
+        raise UsageError(
+            "phi (EfficientNet compound coefficient) applies to the efficientnet models, "
+            f"not {info.name} ({info.family})"
+        )
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, int) or v not in EFFICIENTNET_PHIS:
+            raise UsageError(f"phi must be an integer from 0 to 7 (efficientnet_b0..b7), got {v!r}")
+    return [(v, functools.partial(profile, f"efficientnet_b{v}")) for v in values]
+
+
+def _plan_cardinality(info: Any, values: Sequence[Any]) -> Plan:
+    from .profile import profile
+
+    if not info.name.startswith("resnext50"):
+        raise UsageError(
+            f"cardinality sweeps the ResNeXt-50 equal-cost templates; use a resnext50_* model, not {info.name}"
+        )
+    choices = ", ".join(str(c) for c in CARDINALITY_TEMPLATES)
+    for v in values:
+        if isinstance(v, bool) or v not in CARDINALITY_TEMPLATES:
+            raise UsageError(f"cardinality must be one of {choices} (the ResNeXt-50 templates), got {v!r}")
+    return [(v, functools.partial(profile, CARDINALITY_TEMPLATES[v])) for v in values]
+
+
+def _profile_built(info: Any, kwarg: str, value: Any) -> Profile:
+    """The model built with ``kwarg=value``, profiled at its own input size."""
+    from .profile import profile
+
+    p = profile(_build_with(info, {kwarg: value}), tuple(info.input_size))
+    p.name = f"{info.name}({kwarg}={value})"
+    return p
+
+
+def _plan_builder_kwarg(info: Any, name: str, values: Sequence[Any]) -> Plan:
     kwargs, var_kw = _builder_kwargs(info)
-    plan: list[tuple[Any, Callable[[], Profile]]] = []
-
-    if name == "phi":
-        if info.family != "efficientnet":
-            raise UsageError(f"phi (EfficientNet compound coefficient) applies to the efficientnet models, not {info.name} ({info.family})")
-        for v in values:
-            if isinstance(v, bool) or not isinstance(v, int) or v not in EFFICIENTNET_PHIS:
-                raise UsageError(f"phi must be an integer from 0 to 7 (efficientnet_b0..b7), got {v!r}")
-            plan.append((v, lambda v=v: profile(f"efficientnet_b{v}")))
-        return plan
-
-    if name == "cardinality":
-        if not info.name.startswith("resnext50"):
-            raise UsageError(f"cardinality sweeps the ResNeXt-50 equal-cost templates; use a resnext50_* model, not {info.name}")
-        choices = ", ".join(str(c) for c in CARDINALITY_TEMPLATES)
-        for v in values:
-            if isinstance(v, bool) or v not in CARDINALITY_TEMPLATES:
-                raise UsageError(f"cardinality must be one of {choices} (the ResNeXt-50 templates), got {v!r}")
-            plan.append((v, lambda v=v: profile(CARDINALITY_TEMPLATES[v])))
-        return plan
-
     kwarg = "width_mult" if name == "alpha" else name
     if kwarg not in kwargs and (not var_kw or name == "alpha"):
         what = "alpha (width multiplier, builder keyword width_mult)" if name == "alpha" else f"parameter {name!r}"
@@ -196,29 +210,48 @@ def _plan_param(info: Any, name: str, values: Sequence[Any]) -> list[tuple[Any, 
             f"{info.name} does not support {what}; its builder accepts: {accepted}"
             + (f" (and {special})" if special else "")
         )
-    for v in values:
-        def run(v: Any = v) -> Profile:
-            module = _build_with(info, {kwarg: v})
-            p = profile(module, tuple(info.input_size))
-            p.name = f"{info.name}({kwarg}={v})"
-            return p
-
-        plan.append((v, run))
-    return plan
+    return [(v, functools.partial(_profile_built, info, kwarg, v)) for v in values]
 
 
-def _row(value: Any, p: "Profile") -> dict:
+def _plan_param(info: Any, name: str, values: Sequence[Any]) -> Plan:
+    if not isinstance(name, str) or not name.isidentifier():
+        raise UsageError(
+            f"malformed parameter name {name!r}: expected e.g. alpha, phi, cardinality or a builder keyword"
+        )
+    if name == "phi":
+        return _plan_phi(info, values)
+    if name == "cardinality":
+        return _plan_cardinality(info, values)
+    return _plan_builder_kwarg(info, name, values)
+
+
+def _plan(
+    info: Any, inputs: Sequence[int] | None, batches: Sequence[int] | None, param: tuple[str, Sequence[Any]] | None
+) -> tuple[str, Plan]:
+    """The swept parameter's name and one (value, profile it) pair per value."""
+    from .profile import profile
+
+    if inputs is not None:
+        channels = info.input_size[0]
+        values = _positive_ints(list(inputs), "input resolutions")
+        return "input", [(r, functools.partial(profile, info.name, (channels, r, r))) for r in values]
+    if batches is not None:
+        values = _positive_ints(list(batches), "batch sizes")
+        return "batch", [(b, functools.partial(profile, info.name, batch_size=b)) for b in values]
+    if not (isinstance(param, (tuple, list)) and len(param) == 2):
+        raise UsageError(f"param must be (name, values), got {param!r}")
+    name, raw = param
+    return name, _plan_param(info, name, list(raw))
+
+
+def _row(value: Any, p: Profile) -> dict[str, Any]:
     t = p.totals
     return {
         "value": value,
         "model": p.name,
         "input": "x".join(str(d) for d in p.input_size),
         "batch": p.batch_size,
-        "params": int(t.params),
-        "macs": int(t.macs),
-        "flops": int(t.flops),
-        "peak_bytes": int(t.peak_bytes),
-        "activation_bytes": int(t.activation_bytes),
+        **{m.name: int(getattr(t, m.name)) for m in M.COST},
     }
 
 
@@ -227,41 +260,22 @@ def sweep(
     *,
     inputs: Sequence[int] | None = None,
     batches: Sequence[int] | None = None,
-    param: tuple[str, Sequence] | None = None,
+    param: tuple[str, Sequence[Any]] | None = None,
     on_step: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Profile ``model`` once per value of exactly one of ``inputs``, ``batches`` or ``param``.
 
     ``on_step(done, total)`` is called after each point (for progress bars).
     """
-    from .profile import profile
-
     given = [k for k, v in (("inputs", inputs), ("batches", batches), ("param", param)) if v is not None]
     if len(given) != 1:
         raise UsageError("sweep exactly one of: input resolutions, batch sizes, or a parameter (NAME=VALUES)")
     if not isinstance(model, str):
         raise UsageError(f"sweep takes a registered model name, got {type(model).__name__}")
     info = _info(model)
-
-    plan: list[tuple[Any, Callable[[], Profile]]]
-    if inputs is not None:
-        values = _positive_ints(list(inputs), "input resolutions")
-        channels = info.input_size[0]
-        parameter = "input"
-        plan = [(r, lambda r=r: profile(info.name, (channels, r, r))) for r in values]
-    elif batches is not None:
-        values = _positive_ints(list(batches), "batch sizes")
-        parameter = "batch"
-        plan = [(b, lambda b=b: profile(info.name, batch_size=b)) for b in values]
-    else:
-        if not (isinstance(param, (tuple, list)) and len(param) == 2):
-            raise UsageError(f"param must be (name, values), got {param!r}")
-        parameter, raw = param
-        values = list(raw)
-        plan = _plan_param(info, parameter, values)
+    parameter, plan = _plan(info, inputs, batches, param)
     if not plan:
         raise UsageError("nothing to sweep: the value list is empty")
-
     rows, profiles = [], []
     for i, (value, run) in enumerate(plan):
         p = run()
@@ -270,3 +284,26 @@ def sweep(
         if on_step is not None:
             on_step(i + 1, len(plan))
     return SweepResult(info.name, parameter, tuple(v for v, _ in plan), tuple(rows), tuple(profiles))
+
+
+# the command line's knobs: option name -> the keyword of :func:`sweep`
+KNOB_OPTIONS = {"--input": "inputs", "--batch": "batches", "--param": "param"}
+
+
+def given_knob(inputs: str | None, batches: str | None, param: str | None) -> tuple[str, str]:
+    """The one of ``--input LIST``, ``--batch LIST`` or ``--param NAME=LIST`` given: (option, text)."""
+    given = [(o, v) for o, v in zip(KNOB_OPTIONS, (inputs, batches, param)) if v is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of --input LIST, --batch LIST or --param NAME=LIST")
+    return given[0]
+
+
+def parse_knob(option: str, text: str) -> dict[str, Any]:
+    """A command-line knob as the keyword :func:`sweep` takes: ``{"inputs": [128, 160]}``,
+    ``{"batches": [1, 8]}`` or ``{"param": ("alpha", [0.5, 1.0])}``."""
+    if option != "--param":
+        return {KNOB_OPTIONS[option]: parse_values(text)}
+    name, sep, values = text.partition("=")
+    if not sep or not name.strip().isidentifier():
+        raise UsageError(f"malformed --param {text!r}: expected NAME=LIST, e.g. alpha=0.25,0.5,1.0")
+    return {"param": (name.strip(), parse_values(values))}

@@ -1,5 +1,7 @@
 """A pytest helper: fail a test when a model outgrows its budget.
 
+Example (in a test module)::
+
     from archstats.testing import assert_within_budget
 
     def test_mobile_budget():
@@ -11,19 +13,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .budgets import METRICS, evaluate, measured_values
+from .budgets import LIMITS, evaluate, measured_values
 from .errors import UsageError
 from .units import QuantityError, parse_quantity
 
-_KEYWORDS = {
-    "params": "max_params",
-    "macs": "max_macs",
-    "flops": "max_flops",
-    "peak_memory": "max_peak_memory",
-    "total_memory": "max_total_memory",
-    "model_size": "max_model_size",
-    "min_receptive_field": "min_receptive_field",
-}
+# keyword of assert_within_budget -> budget limit key: a maximum is named by its metric alone
+# (params, peak_memory), a minimum keeps its prefix (min_receptive_field)
+_KEYWORDS = {key.removeprefix("max_"): key for key in LIMITS}
+
+
+def _limits(given: dict[str, float | str | None]) -> dict[str, int]:
+    limits: dict[str, int] = {}
+    for kw, value in given.items():
+        if value is None:
+            continue
+        key = _KEYWORDS[kw]
+        try:
+            limits[key] = parse_quantity(value, LIMITS[key].metric.unit)
+        except QuantityError as exc:
+            raise UsageError(f"assert_within_budget({kw}=...): {exc}") from None
+    if not limits:
+        raise UsageError("assert_within_budget needs at least one limit: " + ", ".join(_KEYWORDS))
+    return limits
 
 
 def assert_within_budget(
@@ -46,21 +57,17 @@ def assert_within_budget(
     Limits accept human units ("1.3M", "0.9G", "4.5 MiB"). The error names every broken metric
     with the measured value and the limit, in human units and exact.
     """
-    given = dict(
-        params=params, macs=macs, flops=flops, peak_memory=peak_memory, total_memory=total_memory,
-        model_size=model_size, min_receptive_field=min_receptive_field,
-    )  # fmt: skip
-    limits: dict[str, int] = {}
-    for kw, value in given.items():
-        if value is None:
-            continue
-        key = _KEYWORDS[kw]
-        try:
-            limits[key] = parse_quantity(value, METRICS[key].kind)
-        except QuantityError as exc:
-            raise UsageError(f"assert_within_budget({kw}=...): {exc}") from None
-    if not limits:
-        raise UsageError("assert_within_budget needs at least one limit: " + ", ".join(_KEYWORDS))
+    limits = _limits(
+        dict(
+            params=params,
+            macs=macs,
+            flops=flops,
+            peak_memory=peak_memory,
+            total_memory=total_memory,
+            model_size=model_size,
+            min_receptive_field=min_receptive_field,
+        )
+    )
     from .profile import profile
 
     p = profile(model, input_size, batch_size, "meta", dtype=dtype)

@@ -19,15 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # AlexNet (two towers, 227x227) by the layer formula: weights + biases, conv2/4/5 grouped by 2
 ALEXNET_PARAMS = (
-    96 * 3 * 11 * 11 + 96
-    + 256 * 48 * 5 * 5 + 256
-    + 384 * 256 * 3 * 3 + 384
-    + 384 * 192 * 3 * 3 + 384
-    + 256 * 192 * 3 * 3 + 256
-    + 9216 * 4096 + 4096
-    + 4096 * 4096 + 4096
-    + 4096 * 1000 + 1000
-)  # fmt: skip
+    (96 * 3 * 11 * 11 + 96)
+    + (256 * 48 * 5 * 5 + 256)
+    + (384 * 256 * 3 * 3 + 384)
+    + (384 * 192 * 3 * 3 + 384)
+    + (256 * 192 * 3 * 3 + 256)
+    + (9216 * 4096 + 4096)
+    + (4096 * 4096 + 4096)
+    + (4096 * 1000 + 1000)
+)
 # conv + linear multiply-accumulates: output elements x (C_in / groups) x kernel area
 ALEXNET_CONV_FC_MACS = (
     55 * 55 * 96 * 3 * 121
@@ -35,8 +35,10 @@ ALEXNET_CONV_FC_MACS = (
     + 13 * 13 * 384 * 256 * 9
     + 13 * 13 * 384 * 192 * 9
     + 13 * 13 * 256 * 192 * 9
-    + 9216 * 4096 + 4096 * 4096 + 4096 * 1000
-)  # fmt: skip
+    + 9216 * 4096
+    + 4096 * 4096
+    + 4096 * 1000
+)
 
 
 def _alexnet_rf() -> int:
@@ -109,7 +111,9 @@ def test_assert_within_budget_per_metric(keyword, ok, bad, name):
 
 
 def test_assert_within_budget_alexnet_human_units():
-    assert_within_budget("alexnet", params="61M", macs=f"{ALEXNET_CONV_FC_MACS * 1.01:.0f}", min_receptive_field=_alexnet_rf())
+    assert_within_budget(
+        "alexnet", params="61M", macs=f"{ALEXNET_CONV_FC_MACS * 1.01:.0f}", min_receptive_field=_alexnet_rf()
+    )
     with pytest.raises(AssertionError) as info:
         assert_within_budget("alexnet", params="60M", macs="0.9G")
     message = str(info.value)
@@ -139,9 +143,14 @@ def test_assert_within_budget_model_size_dtype():
         ('model = "alexnet"\ninput = "3xbig"\nmax_params = 1\n', "[budgets.a]", "input", "malformed input size"),
         ('model = "alexnet"\ninput = 224\nmax_params = 1\n', "[budgets.a]", "input", "got an integer"),
         ('model = "alexnet"\ndtype = "int8"\nmax_params = 1\n', "[budgets.a]", "dtype", "unsupported dtype"),
-        ('model = "alexnet"\nmodel_size_dtype = "fp8"\nmax_model_size = 1\n', "[budgets.a]", "model_size_dtype", "unsupported"),
-        ('model = 3\nmax_params = 1\n', "[budgets.a]", "model", "expected a string"),
-        ('max_params = 1\n', "[budgets.a]", "model", "missing"),
+        (
+            'model = "alexnet"\nmodel_size_dtype = "fp8"\nmax_model_size = 1\n',
+            "[budgets.a]",
+            "model_size_dtype",
+            "unsupported",
+        ),
+        ("model = 3\nmax_params = 1\n", "[budgets.a]", "model", "expected a string"),
+        ("max_params = 1\n", "[budgets.a]", "model", "missing"),
         ('model = "alexnet"\nmax_params = "-1M"\n', "[budgets.a]", "max_params", "negative"),
     ],
 )
@@ -159,7 +168,9 @@ def test_config_errors_name_file_table_key(tmp_path, body, table, key, fragment)
 
 
 def test_pyproject_errors_name_tool_table(tmp_path):
-    path = _write(tmp_path, '[tool.archstats.budgets.net]\nmodel = "alexnet"\nmax_flops = "1 GMACs"\n', "pyproject.toml")
+    path = _write(
+        tmp_path, '[tool.archstats.budgets.net]\nmodel = "alexnet"\nmax_flops = "1 GMACs"\n', "pyproject.toml"
+    )
     result = _check("--config", str(path))
     assert result.exit_code == 2
     assert "[tool.archstats.budgets.net] max_flops:" in result.stderr
@@ -192,7 +203,9 @@ def test_default_config_is_pyproject_in_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = _check()
     assert result.exit_code == 2 and "pyproject.toml: budget file not found" in result.stderr
-    _write(tmp_path, f'[tool.archstats.budgets.alex]\nmodel = "alexnet"\nmax_params = {ALEXNET_PARAMS}\n', "pyproject.toml")
+    _write(
+        tmp_path, f'[tool.archstats.budgets.alex]\nmodel = "alexnet"\nmax_params = {ALEXNET_PARAMS}\n', "pyproject.toml"
+    )
     assert _check().exit_code == 0
 
 
@@ -214,11 +227,21 @@ def test_load_budgets_values(tmp_path):
         """,
     )
     (b,) = load_budgets(path)
-    assert (b.label, b.model, b.input_size, b.batch, b.dtype, b.model_size_dtype) == ("alex", "alexnet", (3, 227, 227), 2, "float16", "bfloat16")
+    assert (b.label, b.model, b.input_size, b.batch, b.dtype, b.model_size_dtype) == (
+        "alex",
+        "alexnet",
+        (3, 227, 227),
+        2,
+        "float16",
+        "bfloat16",
+    )
     assert b.limits == {
-        "max_params": 61_000_000, "max_macs": 850_000_000, "max_peak_memory": 4_718_592,
-        "max_model_size": 500_000, "min_receptive_field": 150,
-    }  # fmt: skip
+        "max_params": 61_000_000,
+        "max_macs": 850_000_000,
+        "max_peak_memory": 4_718_592,
+        "max_model_size": 500_000,
+        "min_receptive_field": 150,
+    }
 
 
 # --- checking through the CLI -----------------------------------------------------------------
@@ -307,7 +330,9 @@ def test_baseline_for_a_wider_model(tmp_path, tiny_path, monkeypatch):
     )
     baseline = tmp_path / "b.json"
     small = _write(tmp_path, f'[budgets.net]\nmodel = "{tiny_path}"\ninput = "1x5x5"\nmax_params = 100\n', "s.toml")
-    wide = _write(tmp_path, '[budgets.net]\nmodel = "budget_wide_model:build"\ninput = "1x5x5"\nmax_params = 100\n', "w.toml")
+    wide = _write(
+        tmp_path, '[budgets.net]\nmodel = "budget_wide_model:build"\ninput = "1x5x5"\nmax_params = 100\n', "w.toml"
+    )
     assert _check("--config", str(small), "--baseline", str(baseline), "--update-baseline").exit_code == 0
     result = _check("--config", str(wide), "--baseline", str(baseline))
     assert result.exit_code == 1

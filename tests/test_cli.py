@@ -37,8 +37,16 @@ ALEXNET_MACS = (
     + 4096 * 1000
 )
 # SqueezeNet 1.0: conv1 + Fire(s, e1, e3) modules (bias everywhere) + conv10.
-_FIRES = [(96, 16, 64, 64), (128, 16, 64, 64), (128, 32, 128, 128), (256, 32, 128, 128),
-          (256, 48, 192, 192), (384, 48, 192, 192), (384, 64, 256, 256), (512, 64, 256, 256)]  # fmt: skip
+_FIRES = [
+    (96, 16, 64, 64),
+    (128, 16, 64, 64),
+    (128, 32, 128, 128),
+    (256, 32, 128, 128),
+    (256, 48, 192, 192),
+    (384, 48, 192, 192),
+    (384, 64, 256, 256),
+    (512, 64, 256, 256),
+]
 SQUEEZENET_PARAMS = (
     (7 * 7 * 3 * 96 + 96)
     + sum(c * s + s + s * e1 + e1 + 9 * s * e3 + e3 for c, s, e1, e3 in _FIRES)
@@ -46,7 +54,7 @@ SQUEEZENET_PARAMS = (
 )
 
 
-def run(*args: str) -> "CliRunner.invoke":
+def run(*args: str) -> CliRunner.invoke:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
@@ -128,7 +136,7 @@ def test_list_shows_models_and_aliases() -> None:
     assert "alexnet" in run("list").output
 
 
-def _one_line_error(result: "CliRunner.invoke") -> str:
+def _one_line_error(result: CliRunner.invoke) -> str:
     assert "Traceback" not in result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1, result.output
@@ -214,8 +222,11 @@ def test_user_models_package_does_not_shadow_the_zoo(tmp_path: Path) -> None:
     (tmp_path / "models" / "__init__.py").write_text("raise ImportError('the user models package')\n")
     out = subprocess.run(
         [sys.executable, "-m", "archstats", "list", "--format", "csv"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     assert "squeezenet1_0" in out.stdout
 
@@ -231,4 +242,6 @@ def test_readme_quick_start_is_what_ci_runs() -> None:
     ci = (root / ".ci" / "run").read_text()
     assert "pip install --quiet --disable-pip-version-check torch==2.13.0" in ci
     # .ci/run greps the README for the test command; the pattern must find the README's line
-    assert 'python -m pytest' in commands[1] and commands[1].startswith('pip install torch==2.13.0 && pip install -e ".[test]"')
+    assert "python -m pytest" in commands[1] and commands[1].startswith(
+        'pip install torch==2.13.0 && pip install -e ".[test]"'
+    )

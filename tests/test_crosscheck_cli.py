@@ -23,7 +23,7 @@ from archstats_models import get_model
 HINT = 'pip install "archstats[crosscheck]"'
 
 
-def run(*args: str) -> "CliRunner.invoke":
+def run(*args: str) -> CliRunner.invoke:
     return CliRunner().invoke(main, ["crosscheck", *args], catch_exceptions=False)
 
 

@@ -8,14 +8,14 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-import matplotlib.image as mpimg  # noqa: E402
-from matplotlib.text import Annotation  # noqa: E402
+import matplotlib.image as mpimg
+from matplotlib.text import Annotation
 
-import archstats  # noqa: E402
-import archstats_models as zoo  # noqa: E402
-from archstats import plots  # noqa: E402
-from archstats.errors import UsageError  # noqa: E402
-from archstats.sweep import sweep  # noqa: E402
+import archstats
+import archstats_models as zoo
+from archstats import plots
+from archstats.errors import UsageError
+from archstats.sweep import sweep
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NAMES = ("alexnet", "squeezenet1_0", "resnet18")

@@ -193,8 +193,8 @@ def test_markdown_compare_page(tmp_path: Path, alexnet: archstats.Profile, squee
     (table,) = md_tables(text)
     assert table[0] == ["Metric", "alexnet", "squeezenet1_0"]
     by_metric = {row[0]: row[1:] for row in table[1:]}
-    for key, label, kind, _ in cmp.METRICS:
-        assert by_metric[label] == [human(getattr(p.totals, key), kind) for p in (alexnet, squeezenet)], label
+    for m in cmp.METRICS:
+        assert by_metric[m.label] == [human(getattr(p.totals, m.name), m.unit) for p in (alexnet, squeezenet)], m.label
     for r in cmp.ratios([alexnet, squeezenet]):
         assert f"- {r.sentence()}" in text
     assert "fewer params than alexnet" in text
@@ -208,7 +208,7 @@ def test_markdown_compare_page(tmp_path: Path, alexnet: archstats.Profile, squee
 def test_html_profile_page_is_self_contained_and_exact(tmp_path: Path, alexnet: archstats.Profile) -> None:
     paths = report.write_report(alexnet, tmp_path, "html")
     assert paths == [tmp_path / "alexnet.html"]
-    assert [p for p in tmp_path.rglob("*")] == paths, "an HTML report is one file"
+    assert list(tmp_path.rglob("*")) == paths, "an HTML report is one file"
     page = Page(paths[0].read_text(encoding="utf-8"))
     assert page.open == [], f"unclosed tags: {page.open}"
     assert_self_contained(page)
@@ -290,7 +290,6 @@ def test_pure_page_helpers_escape_image_captions(alexnet: archstats.Profile) -> 
 def small_zoo(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The gallery over two models and two claims (the full one takes minutes)."""
     import archstats_models as zoo
-
     from archstats import claims
 
     infos = [zoo.get_model_info("alexnet"), zoo.get_model_info("squeezenet1_0")]
@@ -310,7 +309,9 @@ def test_gallery(tmp_path: Path, small_zoo: list[str], fmt: str) -> None:
     paths = report.write_gallery(tmp_path, fmt, on_step=lambda *a: steps.append(a))
     assert steps[-1][1] == steps[-1][2] == report.gallery_steps(len(small_zoo)) == len(steps)
     pages = {p.name for p in paths if p.suffix == f".{fmt}"}
-    assert pages == {f"index.{fmt}", f"claims.{fmt}", f"alexnet-vs-squeezenet.{fmt}"} | {f"{n}.{fmt}" for n in small_zoo}
+    assert pages == {f"index.{fmt}", f"claims.{fmt}", f"alexnet-vs-squeezenet.{fmt}"} | {
+        f"{n}.{fmt}" for n in small_zoo
+    }
     assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == sorted(paths)
     index = (tmp_path / f"index.{fmt}").read_text(encoding="utf-8")
     profiles = [archstats.profile(n) for n in small_zoo]
@@ -332,7 +333,11 @@ def test_gallery(tmp_path: Path, small_zoo: list[str], fmt: str) -> None:
         assert claims_page.tables and all(c.id in " ".join(claims_page.text) for c in catalog())
     assert cells == report.index_cells(profiles)
     assert cells[0][:3] == ["alexnet", "alexnet", "2012"]
-    assert cells[0][4:7] == [human(profiles[0].totals.params), human(profiles[0].totals.macs, "macs"), human(profiles[0].totals.peak_bytes, "bytes")]
+    assert cells[0][4:7] == [
+        human(profiles[0].totals.params),
+        human(profiles[0].totals.macs, "macs"),
+        human(profiles[0].totals.peak_bytes, "bytes"),
+    ]
     for target in targets:
         assert (tmp_path / target).is_file(), target
 
@@ -351,7 +356,9 @@ def test_cli_report_writes_only_under_out(tmp_path: Path, monkeypatch: pytest.Mo
     # the working directory is tmp_path: every file written is visible below it
     result = runner.invoke(main, ["report", "alexnet", "--out", "out"])
     assert result.exit_code == 0, result.output
-    assert _files(root) == {Path("out/alexnet.md")} | {Path(f"out/img/alexnet-{s}.png") for s, _, _ in report.PROFILE_PLOTS}
+    assert _files(root) == {Path("out/alexnet.md")} | {
+        Path(f"out/img/alexnet-{s}.png") for s, _, _ in report.PROFILE_PLOTS
+    }
     result = runner.invoke(main, ["report", "alexnet", "squeezenet", "--format", "html", "--out", "out/html"])
     assert result.exit_code == 0, result.output
     assert Path("out/html/alexnet-vs-squeezenet1_0.html") in _files(root)
@@ -367,7 +374,9 @@ def test_cli_report_writes_only_under_out(tmp_path: Path, monkeypatch: pytest.Mo
         (["report", "alexnet", "--format", "pdf", "--out", "out"], "pdf"),
     ],
 )
-def test_cli_report_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str) -> None:
+def test_cli_report_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output

@@ -34,7 +34,10 @@ def test_resolution_sweep_rows(resnet18_res: SweepResult) -> None:
     assert [r["input"] for r in resnet18_res.rows] == ["3x112x112", "3x224x224"]
     assert resnet18_res.rows[0]["params"] == resnet18_res.rows[1]["params"] == 11_689_512
     assert resnet18_res.rows[1]["macs"] == 1_814_073_344  # torchvision's 1.81 GMACs
-    assert all(set(r) >= {"value", "input", "params", "macs", "flops", "peak_bytes", "activation_bytes"} for r in resnet18_res.rows)
+    assert all(
+        set(r) >= {"value", "input", "params", "macs", "flops", "peak_bytes", "activation_bytes"}
+        for r in resnet18_res.rows
+    )
 
 
 def test_resolution_sweep_conv_macs_follow_output_area(resnet18_res: SweepResult) -> None:
@@ -44,7 +47,7 @@ def test_resolution_sweep_conv_macs_follow_output_area(resnet18_res: SweepResult
     # ratio: exactly 4 up to layer3, exactly 49/16 in layer4; the FC layer is resolution-free.
     small, big = (_conv_and_fc(p) for p in resnet18_res.profiles)
     assert small.keys() == big.keys() and len(small) == 21  # 20 convs (incl. 3 downsamples) + fc
-    for module, (kind, macs_big, shape) in big.items():
+    for module, (kind, macs_big, _shape) in big.items():
         macs_small = small[module][1]
         if kind == "Linear":
             assert macs_big == macs_small == 512 * 1000

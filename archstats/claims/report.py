@@ -1,9 +1,15 @@
-"""Renderers for claim results: rich table, detail view, JSON and the Markdown report."""
+"""Renderers for claim results: rich table, detail view, JSON, CSV and the Markdown report.
+
+Every format of ``archstats claims`` is rendered from ``(results, detail)``; ``detail`` (the CLI
+names claims) switches the terminal view from the summary table to each claim's detail, and the
+other formats, which always hold every field, accept and ignore it.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..units import human
 from . import ClaimResult
@@ -40,7 +46,14 @@ def summary_cells(r: ClaimResult) -> list[str]:
     o = r.outcome
     if o is None:
         return [r.claim.id, r.claim.statement, "-", "-", "-", "error"]
-    return [r.claim.id, r.claim.statement, value_text(o.expected, o.kind), value_text(o.measured, o.kind), rel_text(r), o.verdict]
+    return [
+        r.claim.id,
+        r.claim.statement,
+        value_text(o.expected, o.kind),
+        value_text(o.measured, o.kind),
+        rel_text(r),
+        o.verdict,
+    ]
 
 
 HEADERS = ["id", "claim", "expected", "measured", "diff", "verdict"]
@@ -131,15 +144,36 @@ def as_dicts(results: Sequence[ClaimResult]) -> list[dict[str, Any]]:
                 "explanation": o.explanation if o else r.error,
                 "formula": o.formula if o else "",
                 "measurements": [
-                    {"label": m.label, "value": _jsonable(m.value), "kind": m.kind} for m in (o.measurements if o else ())
+                    {"label": m.label, "value": _jsonable(m.value), "kind": m.kind}
+                    for m in (o.measurements if o else ())
                 ],
             }
         )
     return out
 
 
-def to_json(results: Sequence[ClaimResult]) -> str:
+def to_json(results: Sequence[ClaimResult], detail: bool = True) -> str:
+    """Every field of every claim (``detail``: as every claims renderer takes it; JSON always has it all)."""
     return json.dumps(as_dicts(results), indent=2, ensure_ascii=False)
+
+
+def to_csv(results: Sequence[ClaimResult], detail: bool = True) -> str:
+    """One row per claim: the fields of :func:`as_dicts` but the measurements (whatever ``detail``)."""
+    from ..render import csv_text
+
+    return csv_text([{k: v for k, v in d.items() if k != "measurements"} for d in as_dicts(results)])
+
+
+def table(results: Sequence[ClaimResult], detail: bool = False) -> list[Any]:
+    """The terminal view: the summary table (or, with ``detail``, each claim's detail lines and a
+    blank line), then the verdict counts."""
+    out: list[Any] = []
+    if detail:
+        for r in results:
+            out += [*detail_lines(r), ""]
+    else:
+        out.append(table_rich(results))
+    return [*out, counts_line(results)]
 
 
 def by_section(results: Sequence[ClaimResult]) -> list[tuple[str, list[ClaimResult]]]:
@@ -148,7 +182,10 @@ def by_section(results: Sequence[ClaimResult]) -> list[tuple[str, list[ClaimResu
     return [(s, rs) for s, rs in groups if rs]
 
 
-def to_markdown(results: Sequence[ClaimResult], *, title: str = "The notes' claims, checked by measurement") -> str:
+def to_markdown(
+    results: Sequence[ClaimResult], detail: bool = True, *, title: str = "The notes' claims, checked by measurement"
+) -> str:
+    """The report: a summary table per section, then each claim's detail (always, whatever ``detail``)."""
     from ..render import markdown_table
 
     parts = [
@@ -168,5 +205,7 @@ def to_markdown(results: Sequence[ClaimResult], *, title: str = "The notes' clai
         parts.append(markdown_table(HEADERS, rows, left=2))
         for r in in_section:
             lines = detail_lines(r)
-            parts += ["", f"### {r.claim.id}", ""] + [f"- {line}" if not line.startswith("  - ") else f"  {line}" for line in lines[1:]]
+            parts += ["", f"### {r.claim.id}", ""] + [
+                f"- {line}" if not line.startswith("  - ") else f"  {line}" for line in lines[1:]
+            ]
     return "\n".join(parts) + "\n"

@@ -35,19 +35,21 @@ def _signed(value: int | Fraction | None, kind: str) -> str:
     return text if value <= 0 else "+" + text
 
 
-def _describe(cc: "CrossCheck") -> str:
+def _describe(cc: CrossCheck) -> str:
     shape = "x".join(str(d) for d in (cc.batch_size, *cc.input_size))
     return f"{cc.name}: input {shape}, eval mode"
 
 
-def totals_cells(cc: "CrossCheck") -> list[list[str]]:
+def totals_cells(cc: CrossCheck) -> list[list[str]]:
     """One row per tool (archstats first): figures in human units, in the tool's unit and in MACs.
 
     gap = tool as MACs - archstats MACs; explained = what the convention terms account for (in
     MACs); unexplained = measured - predicted, in the tool's unit (0 when the convention explains
     the whole gap).
     """
-    rows = [["archstats", "", "MACs", human(cc.macs, "macs"), human(cc.macs, "macs"), human(cc.macs, "macs"), "0", "0", "0"]]
+    rows = [
+        ["archstats", "", "MACs", human(cc.macs, "macs"), human(cc.macs, "macs"), human(cc.macs, "macs"), "0", "0", "0"]
+    ]
     for t in cc.tools:
         if not t.ran:
             why = f"skipped: {t.skipped}" if t.skipped else (t.error or "did not run")
@@ -56,19 +58,26 @@ def totals_cells(cc: "CrossCheck") -> list[list[str]]:
         assert t.measured is not None and t.measured_macs is not None and t.predicted_macs is not None
         kind = "flops" if t.unit == "FLOPs" else "macs"
         unexplained = t.unexplained or 0
-        rows.append([
-            t.name, t.version or "-", t.unit, human(t.measured.total, kind), human(_num(t.measured_macs), "macs"),
-            human(cc.macs, "macs"), _signed(t.measured_macs - cc.macs, "macs"),
-            _signed(t.predicted_macs - cc.macs, "macs"),
-            "0" if unexplained == 0 else f"{_signed(unexplained, kind)} ({unexplained:+,})",
-        ])  # fmt: skip
+        rows.append(
+            [
+                t.name,
+                t.version or "-",
+                t.unit,
+                human(t.measured.total, kind),
+                human(_num(t.measured_macs), "macs"),
+                human(cc.macs, "macs"),
+                _signed(t.measured_macs - cc.macs, "macs"),
+                _signed(t.predicted_macs - cc.macs, "macs"),
+                "0" if unexplained == 0 else f"{_signed(unexplained, kind)} ({unexplained:+,})",
+            ]
+        )
     return rows
 
 
-def term_lines(t: "ToolResult", macs: int) -> list[str]:
+def term_lines(t: ToolResult, macs: int) -> list[str]:
     """The explanation of one tool's figure: base, each convention term, prediction, measured."""
     if not t.ran:
-        return [f"{t.name}: skipped: {t.skipped}" if t.skipped else f"{t.name}: {t.error}"]
+        return [_not_run_line(t)]
     assert t.measured is not None and t.prediction is not None
     unit = t.unit
     base_what = "archstats MACs x 2 (the tool reports FLOPs)" if unit == "FLOPs" else "archstats MACs"
@@ -80,19 +89,36 @@ def term_lines(t: "ToolResult", macs: int) -> list[str]:
         lines.append(f"  {amount}  {term.label}")
     lines.append(f"  {t.prediction.total:>20,}  = predicted by the convention")
     lines.append(f"  {t.measured.total:>20,}  measured by {t.name}")
-    lines.append(f"  {t.unexplained:>+20,}  unexplained (measured - predicted)" if t.unexplained else f"  {0:>20}  unexplained (measured - predicted)")
+    lines.append(
+        f"  {t.unexplained:>+20,}  unexplained (measured - predicted)"
+        if t.unexplained
+        else f"  {0:>20}  unexplained (measured - predicted)"
+    )
     lines += [f"  note: {n}" for n in t.measured.notes]
     return lines
 
 
-def skipped_lines(cc: "CrossCheck") -> list[str]:
+def _not_run_line(t: ToolResult) -> str:
+    return f"{t.name}: skipped: {t.skipped}" if t.skipped else f"{t.name}: {t.error}"
+
+
+def skipped_lines(cc: CrossCheck) -> list[str]:
     """One line per tool that did not run (not installed, or failed)."""
-    return [
-        f"{t.name}: skipped: {t.skipped}" if t.skipped else f"{t.name}: {t.error}" for t in cc.tools if not t.ran
-    ]
+    return [_not_run_line(t) for t in cc.tools if not t.ran]
 
 
-def _module_paths(cc: "CrossCheck") -> list[str]:
+def failure_lines(cc: CrossCheck) -> list[str]:
+    """One line per tool that failed or whose figure its convention leaves unexplained."""
+    lines = []
+    for t in cc.tools:
+        if t.error:
+            lines.append(t.error)
+        elif t.unexplained:
+            lines.append(f"{t.name}: {t.unexplained:+,} {t.unit} not explained by its convention")
+    return lines
+
+
+def _module_paths(cc: CrossCheck) -> list[str]:
     """Module paths in forward order, each preceded by its ancestors (the root first)."""
     paths: list[str] = []
     seen: set[str] = set()
@@ -108,7 +134,7 @@ def _module_paths(cc: "CrossCheck") -> list[str]:
     return paths
 
 
-def per_module_rows(cc: "CrossCheck") -> tuple[list[str], list[dict[str, Any]]]:
+def per_module_rows(cc: CrossCheck) -> tuple[list[str], list[dict[str, Any]]]:
     """Exact per-module figures: archstats own and subtree MACs, and each tool's figure in MACs.
 
     Only tools that give per-module figures have columns; a module a tool gives no figure for is
@@ -129,9 +155,11 @@ def per_module_rows(cc: "CrossCheck") -> tuple[list[str], list[dict[str, Any]]]:
     rows = []
     for path in _module_paths(cc):
         row: dict[str, Any] = {
-            "module": path or "(model)", "type": types.get(path, ""),
-            "archstats_own_macs": own.get(path, 0), "archstats_subtree_macs": sub.get(path, 0),
-        }  # fmt: skip
+            "module": path or "(model)",
+            "type": types.get(path, ""),
+            "archstats_own_macs": own.get(path, 0),
+            "archstats_subtree_macs": sub.get(path, 0),
+        }
         for t in tools:
             assert t.measured is not None and t.prediction is not None
             m = t.measured.per_module.get(path)
@@ -148,7 +176,7 @@ def _as_macs(value: int, unit: str) -> int | Fraction:
     return convert(value, unit)
 
 
-def per_module_cells(cc: "CrossCheck") -> tuple[list[str], list[list[str]]]:
+def per_module_cells(cc: CrossCheck) -> tuple[list[str], list[list[str]]]:
     """Headers and human-unit cells of the per-module table (unexplained shown only where non-zero)."""
     columns, rows = per_module_rows(cc)
     tools = [c.removesuffix("_unexplained") for c in columns if c.endswith("_unexplained")]
@@ -157,7 +185,12 @@ def per_module_cells(cc: "CrossCheck") -> tuple[list[str], list[list[str]]]:
     headers += [f"{name} ({scopes[name]})" for name in tools] + ["unexplained"]
     cells = []
     for row in rows:
-        line = [row["module"], row["type"], human(row["archstats_own_macs"], "macs"), human(row["archstats_subtree_macs"], "macs")]
+        line = [
+            row["module"],
+            row["type"],
+            human(row["archstats_own_macs"], "macs"),
+            human(row["archstats_subtree_macs"], "macs"),
+        ]
         gaps = []
         for name in tools:
             value = row[f"{name}_{scopes[name]}_macs"]
@@ -170,7 +203,7 @@ def per_module_cells(cc: "CrossCheck") -> tuple[list[str], list[list[str]]]:
     return headers, cells
 
 
-def scope_lines(cc: "CrossCheck") -> list[str]:
+def scope_lines(cc: CrossCheck) -> list[str]:
     """What each tool's per-module figure covers (and which tools give none)."""
     lines = []
     for t in cc.ran:
@@ -186,29 +219,38 @@ def scope_lines(cc: "CrossCheck") -> list[str]:
 # --- whole outputs ------------------------------------------------------------------------------
 
 
-def _tool_dict(t: "ToolResult", cc: "CrossCheck", per_module: bool) -> dict[str, Any]:
+def _tool_dict(t: ToolResult, cc: CrossCheck, per_module: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "name": t.name, "distribution": t.distribution, "version": t.version, "unit": t.unit,
+        "name": t.name,
+        "distribution": t.distribution,
+        "version": t.version,
+        "unit": t.unit,
         "status": "ran" if t.ran else ("skipped" if t.skipped else "failed"),
         "reason": t.skipped or t.error,
-    }  # fmt: skip
+    }
     if t.ran:
         assert t.measured is not None and t.prediction is not None
         assert t.measured_macs is not None and t.predicted_macs is not None
-        out.update({
-            "measured": t.measured.total, "measured_macs": _num(t.measured_macs),
-            "predicted": t.prediction.total, "base": t.prediction.base,
-            "terms": [{"label": term.label, "amount": term.amount} for term in t.prediction.terms],
-            "gap_macs": _num(t.measured_macs - cc.macs), "explained_macs": _num(t.predicted_macs - cc.macs),
-            "unexplained": t.unexplained, "notes": list(t.measured.notes),
-            "per_module_scope": t.per_module_scope if t.measured.per_module else None,
-        })  # fmt: skip
+        out.update(
+            {
+                "measured": t.measured.total,
+                "measured_macs": _num(t.measured_macs),
+                "predicted": t.prediction.total,
+                "base": t.prediction.base,
+                "terms": [{"label": term.label, "amount": term.amount} for term in t.prediction.terms],
+                "gap_macs": _num(t.measured_macs - cc.macs),
+                "explained_macs": _num(t.predicted_macs - cc.macs),
+                "unexplained": t.unexplained,
+                "notes": list(t.measured.notes),
+                "per_module_scope": t.per_module_scope if t.measured.per_module else None,
+            }
+        )
         if per_module:
             out["per_module"] = {"measured": t.measured.per_module, "predicted": t.prediction.per_module}
     return out
 
 
-def to_json(cc: "CrossCheck", per_module: bool = False) -> str:
+def to_json(cc: CrossCheck, per_module: bool = False) -> str:
     data: dict[str, Any] = {
         "model": cc.name,
         "input_size": list(cc.input_size),
@@ -222,10 +264,22 @@ def to_json(cc: "CrossCheck", per_module: bool = False) -> str:
     return json.dumps(data, indent=2)
 
 
-_CSV_TOTALS = ["tool", "version", "unit", "status", "measured", "measured_macs", "predicted", "archstats_macs", "gap_macs", "explained_macs", "unexplained"]
+_CSV_TOTALS = [
+    "tool",
+    "version",
+    "unit",
+    "status",
+    "measured",
+    "measured_macs",
+    "predicted",
+    "archstats_macs",
+    "gap_macs",
+    "explained_macs",
+    "unexplained",
+]
 
 
-def to_csv(cc: "CrossCheck", per_module: bool = False) -> str:
+def to_csv(cc: CrossCheck, per_module: bool = False) -> str:
     """The totals (one row per tool) or, with ``per_module``, the per-module table; exact integers."""
     buf = io.StringIO()
     if per_module:
@@ -238,16 +292,25 @@ def to_csv(cc: "CrossCheck", per_module: bool = False) -> str:
     writer.writeheader()
     for t in cc.tools:
         d = _tool_dict(t, cc, False)
-        writer.writerow({
-            "tool": t.name, "version": t.version or "", "unit": t.unit, "status": d["status"],
-            "measured": d.get("measured", ""), "measured_macs": d.get("measured_macs", ""),
-            "predicted": d.get("predicted", ""), "archstats_macs": cc.macs, "gap_macs": d.get("gap_macs", ""),
-            "explained_macs": d.get("explained_macs", ""), "unexplained": d.get("unexplained", ""),
-        })  # fmt: skip
+        writer.writerow(
+            {
+                "tool": t.name,
+                "version": t.version or "",
+                "unit": t.unit,
+                "status": d["status"],
+                "measured": d.get("measured", ""),
+                "measured_macs": d.get("measured_macs", ""),
+                "predicted": d.get("predicted", ""),
+                "archstats_macs": cc.macs,
+                "gap_macs": d.get("gap_macs", ""),
+                "explained_macs": d.get("explained_macs", ""),
+                "unexplained": d.get("unexplained", ""),
+            }
+        )
     return buf.getvalue()
 
 
-def to_markdown(cc: "CrossCheck", per_module: bool = False) -> str:
+def to_markdown(cc: CrossCheck, per_module: bool = False) -> str:
     from ..render import markdown_table
 
     parts = [f"## Cross-check: {_describe(cc)}", "", markdown_table(TOTALS_HEADERS, totals_cells(cc)), ""]
@@ -259,7 +322,7 @@ def to_markdown(cc: "CrossCheck", per_module: bool = False) -> str:
     return "\n".join(parts)
 
 
-def rich_renderables(cc: "CrossCheck", per_module: bool = False) -> list[Any]:
+def rich_renderables(cc: CrossCheck, per_module: bool = False) -> list[Any]:
     """The table output: rich tables and plain lines, in order (the CLI prints them)."""
     from ..render import rich_table
 
