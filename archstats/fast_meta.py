@@ -155,12 +155,7 @@ def _inplace_unary(self: Any, **_: Any) -> torch.Tensor | None:
 
 
 def _same_operands(x: Any, other: Any) -> bool:
-    return (
-        _is_meta(x, other)
-        and x.shape == other.shape
-        and x.dtype == other.dtype
-        and x.dtype.is_floating_point
-    )
+    return _is_meta(x, other) and x.shape == other.shape and x.dtype == other.dtype and x.dtype.is_floating_point
 
 
 @meta_output("add_", "mul_")
@@ -271,7 +266,7 @@ def _pool2d_shape(x: Any, kernel: Any, stride: Any, padding: Any, dilation: Any,
     if s is None or p is None or d is None or not isinstance(ceil_mode, bool):
         return None
     s = k if s == (-1, -1) else s
-    spatial = [_pooled_size(size, *args, ceil_mode) for size, *args in zip(x.shape[-2:], k, s, p, d)]
+    spatial = [_pooled_size(size, ki, si, pi, di, ceil_mode) for size, ki, si, pi, di in zip(x.shape[-2:], k, s, p, d)]
     if None in spatial:
         return None
     return [*x.shape[:-2], *spatial]

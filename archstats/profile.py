@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import random
-from dataclasses import dataclass, field
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -51,9 +51,23 @@ def layer_columns(n_spatial: int = 2) -> list[str]:
     axes = axis_names(n_spatial)
     rf_cols = [f"rf_{what}_{a}" for what in ("size", "jump", "start") for a in axes]
     return [
-        "module", "type", "call", "input_shape", "output_shape", "params", "macs", "flops",
-        "activation_bytes", "saved_bytes", "peak_live_bytes", *rf_cols, "rf_status", "depth", "n_ops", "uncounted",
-    ]  # fmt: skip
+        "module",
+        "type",
+        "call",
+        "input_shape",
+        "output_shape",
+        "params",
+        "macs",
+        "flops",
+        "activation_bytes",
+        "saved_bytes",
+        "peak_live_bytes",
+        *rf_cols,
+        "rf_status",
+        "depth",
+        "n_ops",
+        "uncounted",
+    ]
 
 
 @dataclass(frozen=True)
@@ -105,7 +119,7 @@ class Profile:
         return Count(record.macs, record.extra_flops).flops(self.convention)
 
     @functools.cached_property
-    def layers(self) -> "pd.DataFrame":
+    def layers(self) -> pd.DataFrame:
         """One row per module call's own work; see :func:`layer_columns` and the README."""
         import pandas as pd
 
@@ -124,6 +138,9 @@ class Profile:
     def _row(self, r: LayerRecord) -> list[Any]:
         n = self.n_spatial
         f = r.field
+        size: tuple[Any, ...]
+        jump: tuple[Any, ...]
+        start: tuple[Any, ...]
         if f is not None and f.status == rf.GLOBAL:
             size, jump, start = self.input_size[1:], (None,) * n, (None,) * n
         elif f is not None and f.size:
@@ -131,11 +148,25 @@ class Profile:
         else:
             size = jump = start = (None,) * n
         return [
-            r.module or "(model)", r.type, r.call, _shape_str(r.input_shape), _shape_str(r.output_shape),
-            r.params, r.macs, self.flops_of(r), r.activation_bytes, r.saved_bytes, r.peak_live_bytes,
-            *size, *jump, *start, f.status if f is not None else "none", r.depth, r.n_ops,
+            r.module or "(model)",
+            r.type,
+            r.call,
+            _shape_str(r.input_shape),
+            _shape_str(r.output_shape),
+            r.params,
+            r.macs,
+            self.flops_of(r),
+            r.activation_bytes,
+            r.saved_bytes,
+            r.peak_live_bytes,
+            *size,
+            *jump,
+            *start,
+            f.status if f is not None else "none",
+            r.depth,
+            r.n_ops,
             ";".join(f"{op}x{k}" for op, k in sorted(r.uncounted.items())),
-        ]  # fmt: skip
+        ]
 
     def counts_by_family(self) -> dict[str, Count]:
         """MACs and extra FLOPs summed per op family over the whole forward."""
@@ -151,7 +182,7 @@ class Profile:
     def flops_by_family(self) -> dict[str, int]:
         return {fam: c.flops(self.convention) for fam, c in self.counts_by_family().items()}
 
-    def aggregate(self, depth: int) -> "pd.DataFrame":
+    def aggregate(self, depth: int) -> pd.DataFrame:
         """Per-layer rows rolled up to module paths of at most ``depth`` components; sums kept."""
         import pandas as pd
 
@@ -179,7 +210,17 @@ class Profile:
         ]  # a rolled-up group keeps a type only when its first row is the module itself
         out["uncounted"] = groups["uncounted"].agg(lambda s: ";".join(x for x in s if x))
         out = out.reset_index().rename(columns={"_key": "module"})
-        cols = ["module", "type", "input_shape", "output_shape", *summed[:5], "peak_live_bytes", "depth", "n_ops", "uncounted"]
+        cols = [
+            "module",
+            "type",
+            "input_shape",
+            "output_shape",
+            *summed[:5],
+            "peak_live_bytes",
+            "depth",
+            "n_ops",
+            "uncounted",
+        ]
         return pd.DataFrame(out[cols])
 
 
@@ -213,7 +254,7 @@ def _unused_param_records(model: nn.Module, capture: Capture) -> list[LayerRecor
 
 
 def _torch_dtype(dtype: str | torch.dtype) -> torch.dtype:
-    found = _DTYPES.get(dtype, None) if isinstance(dtype, str) else dtype
+    found = _DTYPES.get(dtype) if isinstance(dtype, str) else dtype
     if not isinstance(found, torch.dtype):
         raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(_DTYPES)}")
     return found
@@ -334,7 +375,7 @@ def _totals(p: Profile, capture: Capture) -> Totals:
         peak_layer=(capture.memory.peak_record.module or "(model)") if capture.memory.peak_record else "(input)",
         saved_bytes=sum(r.saved_bytes for r in records) if p.training else None,
         model_bytes_fp32=4 * params,
-        rf_size=tuple(final.field.size) if final else (),
+        rf_size=tuple(final.field.size) if final and final.field else (),
         rf_layer=(final.module or "(model)") if final else "",
         depth=out.depth if out else 0,
         n_layers=len(records),

@@ -17,9 +17,9 @@ model input (two for images), which every conv and pooling op keeps trailing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from math import ceil, floor
-from collections.abc import Sequence
 from typing import Any
 
 from .rules import Rule
@@ -37,10 +37,10 @@ class Field:
         self.size, self.jump, self.start, self.status, self.note = size, jump, start, status, note
 
     @classmethod
-    def identity(cls, n: int) -> "Field":
+    def identity(cls, n: int) -> Field:
         return cls((1,) * n, (1,) * n, (0,) * n)
 
-    def with_status(self, status: str, note: str = "") -> "Field":
+    def with_status(self, status: str, note: str = "") -> Field:
         return Field(self.size, self.jump, self.start, status, note or self.note)
 
     @property

@@ -8,7 +8,7 @@ the assertion.
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import torch
@@ -56,7 +56,7 @@ def test_paper_macs_are_flopcounter_flops_over_2(name: str) -> None:
 # --- fvcore over the zoo --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _reduced_input(name: str) -> tuple[int, ...]:
     """A smaller input where the model accepts one, else its default (see the fvcore test)."""
     c, h, *_ = get_model_info(name).input_size
@@ -146,10 +146,17 @@ def test_small_model_fvcore() -> None:
     pool = 576  # adaptive average pooling: 1 per *input* element (1x16x6x6)
     assert t.measured.total == 7776 + 64 + bn + pool == 8992
     assert {k: t.measured.per_module[k] for k in ("conv", "bn", "relu", "pool", "fc")} == {
-        "conv": 7776, "bn": 576, "relu": 0, "pool": 576, "fc": 64,
-    }  # fmt: skip
+        "conv": 7776,
+        "bn": 576,
+        "relu": 0,
+        "pool": 576,
+        "fc": 64,
+    }
     terms = {term.label: term.amount for term in t.prediction.terms if term.amount}
-    assert terms == {"batch norm (eval, affine): 2 per element": 576, "adaptive average pooling: 1 per input element": 576}
+    assert terms == {
+        "batch norm (eval, affine): 2 per element": 576,
+        "adaptive average pooling: 1 per input element": 576,
+    }
     assert t.prediction.base == SMALL_MACS and t.unexplained == 0
     assert t.module_unexplained() == {}
     assert any("add" in note for note in t.measured.notes)  # fvcore itself says it skipped the add

@@ -97,9 +97,10 @@ def test_prediction_needs_the_op_log() -> None:
 
 def test_conv_bias_is_not_counted() -> None:
     measured, predicted, p = check(
-        nn.Conv2d(3, 8, 3, padding=1, bias=True), (3, 8, 8),
+        nn.Conv2d(3, 8, 3, padding=1, bias=True),
+        (3, 8, 8),
         8 * 8 * 8 * (3 * 3 * 3),  # 512 outputs x 27 taps; no + 1 per output for the bias
-    )  # fmt: skip
+    )
     assert measured.per_module == {"": 8 * 8 * 8 * 27}  # the root is the conv itself
     assert p.totals.macs == 8 * 8 * 8 * 27
     assert any("conv bias adds: not counted (archstats full: 512 FLOPs)" in t.label for t in predicted.terms)
@@ -195,12 +196,14 @@ class Gates(nn.Module):
 def test_activations_softmax_and_upsampling() -> None:
     # input 1x3x4x4 (48 elements), upsampled to 1x3x8x8 (192 elements, 64 rows of 3 channels)
     expected = {
-        "sig": 0, "silu": 0,  # no thop rule
+        "sig": 0,
+        "silu": 0,  # no thop rule
         "prelu": 48,  # one per input element
-        "up": 11 * 192, "near": 0,  # bilinear 11 per output, nearest 0
+        "up": 11 * 192,
+        "near": 0,  # bilinear 11 per output, nearest 0
         "soft": 64 * (3 + 2 + 3),  # per row of n=3: 3 exp + 2 adds + 3 divides
         "logsoft": 64 * (3 + 2 + 3) + 64,  # + one log per row
-    }  # fmt: skip
+    }
     measured, _, _ = check(Gates(), (3, 4, 4), sum(expected.values()))
     assert measured.per_module == expected
     assert "no thop rule, counted as 0: SiLU x1, Sigmoid x1" in measured.notes
@@ -319,10 +322,16 @@ def test_meta_and_cpu_give_identical_figures(name: str) -> None:
 
 def test_meta_and_cpu_agree_on_hand_built_rules() -> None:
     model = nn.Sequential(
-        nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.PReLU(), nn.AvgPool2d(3, 2, 1, count_include_pad=False),
-        nn.AdaptiveAvgPool2d(3), nn.Upsample(scale_factor=2, mode="bicubic"), nn.Softmax(1), nn.Flatten(),
+        nn.Conv2d(3, 4, 3, padding=1),
+        nn.BatchNorm2d(4),
+        nn.PReLU(),
+        nn.AvgPool2d(3, 2, 1, count_include_pad=False),
+        nn.AdaptiveAvgPool2d(3),
+        nn.Upsample(scale_factor=2, mode="bicubic"),
+        nn.Softmax(1),
+        nn.Flatten(),
         nn.Linear(4 * 36, 5),
-    )  # fmt: skip
+    )
     meta = ThopTool().run(_copy(model, "meta"), torch.empty(1, 3, 11, 11, device="meta"))
     cpu = ThopTool().run(_copy(model, "cpu"), torch.randn(1, 3, 11, 11))
     assert meta == cpu
@@ -332,23 +341,46 @@ def test_meta_and_cpu_agree_on_hand_built_rules() -> None:
 
 
 RULES = [
-    (nn.RMSNorm(8), (3, 8)), (nn.RMSNorm(8, elementwise_affine=False), (3, 8)),
-    (nn.LayerNorm(8, elementwise_affine=False), (3, 8)), (nn.BatchNorm1d(3), (3, 5)),
-    (nn.InstanceNorm2d(3, affine=True), (3, 4, 4)), (nn.GroupNorm(1, 4, affine=False), (4, 3, 3)),
-    (nn.Softmin(dim=1), (3, 8)), (nn.Softmax2d(), (3, 4, 4)),
-    (nn.UpsamplingBilinear2d(scale_factor=2), (2, 3, 3)), (nn.UpsamplingNearest2d(scale_factor=2), (2, 3, 3)),
-    (nn.Upsample(scale_factor=2, mode="nearest-exact"), (2, 3, 3)), (nn.Upsample(scale_factor=2, mode="linear"), (2, 3)),
+    (nn.RMSNorm(8), (3, 8)),
+    (nn.RMSNorm(8, elementwise_affine=False), (3, 8)),
+    (nn.LayerNorm(8, elementwise_affine=False), (3, 8)),
+    (nn.BatchNorm1d(3), (3, 5)),
+    (nn.InstanceNorm2d(3, affine=True), (3, 4, 4)),
+    (nn.GroupNorm(1, 4, affine=False), (4, 3, 3)),
+    (nn.Softmin(dim=1), (3, 8)),
+    (nn.Softmax2d(), (3, 4, 4)),
+    (nn.UpsamplingBilinear2d(scale_factor=2), (2, 3, 3)),
+    (nn.UpsamplingNearest2d(scale_factor=2), (2, 3, 3)),
+    (nn.Upsample(scale_factor=2, mode="nearest-exact"), (2, 3, 3)),
+    (nn.Upsample(scale_factor=2, mode="linear"), (2, 3)),
     (nn.Upsample(scale_factor=2, mode="trilinear"), (2, 3, 3, 3)),
-    (nn.AvgPool3d(2, 1, 1, count_include_pad=False), (2, 3, 3, 3)), (nn.AvgPool1d(3, 2, 1, ceil_mode=True), (2, 7)),
-    (nn.AdaptiveAvgPool1d(3), (2, 7)), (nn.AdaptiveAvgPool3d((2, 3, 1)), (2, 5, 7, 3)),
-    (nn.Conv1d(2, 4, 3, stride=2), (2, 9)), (nn.Conv3d(2, 4, 3, padding=1, groups=2), (2, 4, 4, 4)),
-    (nn.ConvTranspose1d(2, 4, 3, stride=2), (2, 5)), (nn.ConvTranspose3d(2, 4, 2, stride=2, groups=2), (2, 3, 3, 3)),
+    (nn.AvgPool3d(2, 1, 1, count_include_pad=False), (2, 3, 3, 3)),
+    (nn.AvgPool1d(3, 2, 1, ceil_mode=True), (2, 7)),
+    (nn.AdaptiveAvgPool1d(3), (2, 7)),
+    (nn.AdaptiveAvgPool3d((2, 3, 1)), (2, 5, 7, 3)),
+    (nn.Conv1d(2, 4, 3, stride=2), (2, 9)),
+    (nn.Conv3d(2, 4, 3, padding=1, groups=2), (2, 4, 4, 4)),
+    (nn.ConvTranspose1d(2, 4, 3, stride=2), (2, 5)),
+    (nn.ConvTranspose3d(2, 4, 2, stride=2, groups=2), (2, 3, 3, 3)),
     (nn.Conv2d(2, 4, 3, padding=1, padding_mode="reflect"), (2, 5, 5)),
-    (nn.Sequential(
-        nn.LeakyReLU(), nn.Hardswish(), nn.Hardtanh(), nn.GELU(), nn.Tanh(), nn.Dropout2d(), nn.ZeroPad2d(1),
-        nn.Identity(), nn.LocalResponseNorm(2), nn.MaxPool2d(2), nn.PixelShuffle(2), nn.Flatten(),
-    ), (4, 4, 4)),
-]  # fmt: skip
+    (
+        nn.Sequential(
+            nn.LeakyReLU(),
+            nn.Hardswish(),
+            nn.Hardtanh(),
+            nn.GELU(),
+            nn.Tanh(),
+            nn.Dropout2d(),
+            nn.ZeroPad2d(1),
+            nn.Identity(),
+            nn.LocalResponseNorm(2),
+            nn.MaxPool2d(2),
+            nn.PixelShuffle(2),
+            nn.Flatten(),
+        ),
+        (4, 4, 4),
+    ),
+]
 
 
 @pytest.mark.parametrize(("module", "size"), RULES, ids=lambda v: type(v).__name__ if isinstance(v, nn.Module) else "")

@@ -78,7 +78,9 @@ def _snapshot(model: nn.Module) -> dict:
     for name, m in model.named_modules():
         snap[name] = dict(
             training=m.training,
-            params={k: (p, p.detach().clone(), p.device, p.dtype, p.requires_grad, p.grad) for k, p in m._parameters.items()},
+            params={
+                k: (p, p.detach().clone(), p.device, p.dtype, p.requires_grad, p.grad) for k, p in m._parameters.items()
+            },
             buffers={k: (b, b.clone(), b.device, b.dtype) for k, b in m._buffers.items()},
             fwd_hooks=dict(m._forward_hooks),
             pre_hooks=dict(m._forward_pre_hooks),

@@ -123,7 +123,7 @@ def check_real_support(
             continue
         size, jump, start = _field(row)
         outs = []
-        handle = modules[name].register_forward_hook(lambda m, a, o: outs.append(o))
+        handle = modules[name].register_forward_hook(lambda m, a, o, outs=outs: outs.append(o))
         x = torch.ones(1, *input_size, dtype=torch.float64, requires_grad=True)
         try:
             emp(x)
@@ -565,7 +565,7 @@ def test_depth_identity_shortcut_and_shared_layer() -> None:
     assert layers.loc[layers["module"] == "conv", "depth"].tolist() == [1, 2]
 
 
-# --------------------------------------------------------------------------- fields archstats must not get silently wrong
+# ------------------------------------------------------------------------ fields archstats must not get silently wrong
 
 
 def test_conv_transpose_field_not_silently_wrong() -> None:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import difflib
 import importlib.metadata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import _flopcounter, _fvcore, _thop  # noqa: F401  (importing registers the tools)
 from .base import INSTALL_HINT, Measured, Prediction, Term, Tool, get_tool, register_tool, tool_names
@@ -39,6 +40,7 @@ __all__ = [
     "register_tool",
     "tool_names",
 ]
+
 
 def _as_macs(value: int, unit: str) -> int | Fraction:
     """A figure in MACs: FLOPs count 2 per multiply-accumulate (exact; a half stays a fraction)."""
@@ -98,7 +100,7 @@ class CrossCheck:
     name: str
     input_size: tuple[int, ...]
     batch_size: int
-    profile: "Profile" = field(repr=False)
+    profile: Profile = field(repr=False)
     tools: list[ToolResult]
 
     @property

@@ -23,10 +23,17 @@ if TYPE_CHECKING:
     from ..profile import Profile
 
 # The aten ops whose FLOPs FlopCounterMode counts, as 2 x archstats' MACs for the same op.
-COUNTED_OPS = frozenset({
-    "aten.convolution", "aten._convolution", "aten.convolution_overrideable",
-    "aten.mm", "aten.addmm", "aten.bmm", "aten.baddbmm",
-})  # fmt: skip
+COUNTED_OPS = frozenset(
+    {
+        "aten.convolution",
+        "aten._convolution",
+        "aten.convolution_overrideable",
+        "aten.mm",
+        "aten.addmm",
+        "aten.bmm",
+        "aten.baddbmm",
+    }
+)
 
 _SKIPPED = (
     ("conv bias", "conv bias adds"),
@@ -53,7 +60,7 @@ class FlopCounterTool:
     needs_real_tensors = False
     per_module_scope = "subtree"
 
-    def run(self, model: "nn.Module", x: "torch.Tensor") -> Measured:
+    def run(self, model: nn.Module, x: torch.Tensor) -> Measured:
         import torch
         from torch.utils.flop_counter import FlopCounterMode
 
@@ -79,7 +86,7 @@ class FlopCounterTool:
         notes = (f"modules without an attribute path, not mapped: {', '.join(sorted(unnamed))}",) if unnamed else ()
         return Measured(total=int(counter.get_total_flops()), per_module=per_module, notes=notes)
 
-    def predict(self, p: "Profile") -> Prediction:
+    def predict(self, p: Profile) -> Prediction:
         if p.ops is None:
             raise ValueError("the prediction needs the op log: profile with record_ops=True")
         own: dict[str, int] = {}
@@ -105,7 +112,7 @@ class FlopCounterTool:
         return Prediction(base=2 * p.totals.macs, terms=tuple(terms), per_module=per_module)
 
 
-def _ran_paths(p: "Profile") -> set[str]:
+def _ran_paths(p: Profile) -> set[str]:
     """Module paths that ran, with their ancestors (the modules FlopCounterMode keys)."""
     paths = {""}
     for r in p.records:

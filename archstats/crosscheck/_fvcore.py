@@ -64,7 +64,7 @@ _SKIPPED = (
 )
 
 
-def _batch_norm_training(op: "OpRecord") -> bool:
+def _batch_norm_training(op: OpRecord) -> bool:
     name = op.op
     if name in ("aten._native_batch_norm_legit_no_training", "aten._batch_norm_no_update"):
         return False
@@ -73,7 +73,7 @@ def _batch_norm_training(op: "OpRecord") -> bool:
     return bool(op.args.get("training", False))
 
 
-def _figure(op: "OpRecord") -> tuple[str, int] | None:
+def _figure(op: OpRecord) -> tuple[str, int] | None:
     """fvcore's count for one dispatcher-level op and the convention line it falls under."""
     name = op.op
     if op.family == "conv":
@@ -87,9 +87,15 @@ def _figure(op: "OpRecord") -> tuple[str, int] | None:
         affine = op.args.get("weight") is not None
         if "batch_norm" in name:
             if _batch_norm_training(op):
-                return f"batch norm (training{', affine' if affine else ''}): {5 if affine else 4} per element", n * (5 if affine else 4)
-            return f"batch norm (eval{', affine' if affine else ''}): {2 if affine else 1} per element", n * (2 if affine else 1)
-        return f"layer/group norm{' (affine)' if affine else ''}: {5 if affine else 4} per element", n * (5 if affine else 4)
+                return f"batch norm (training{', affine' if affine else ''}): {5 if affine else 4} per element", n * (
+                    5 if affine else 4
+                )
+            return f"batch norm (eval{', affine' if affine else ''}): {2 if affine else 1} per element", n * (
+                2 if affine else 1
+            )
+        return f"layer/group norm{' (affine)' if affine else ''}: {5 if affine else 4} per element", n * (
+            5 if affine else 4
+        )
     if name.startswith("aten._adaptive_avg_pool2d") or is_adaptive_avg_pool_to_1(op):
         return "adaptive average pooling: 1 per input element", prod(input_shape(op))
     if name == "aten.upsample_nearest2d":
@@ -109,7 +115,7 @@ class FvcoreTool:
     needs_real_tensors = True
     per_module_scope = "subtree"
 
-    def run(self, model: "nn.Module", x: "torch.Tensor") -> Measured:
+    def run(self, model: nn.Module, x: torch.Tensor) -> Measured:
         import torch
 
         with warnings.catch_warnings(), torch.no_grad():
@@ -136,11 +142,13 @@ class FvcoreTool:
             notes.append(f"fvcore: unsupported ops, counted as 0: {listed}")
         return Measured(
             total=exact_count(total, "fvcore's total"),
-            per_module={name: exact_count(v, f"fvcore's count for {name or '(model)'}") for name, v in by_module.items()},
+            per_module={
+                name: exact_count(v, f"fvcore's count for {name or '(model)'}") for name, v in by_module.items()
+            },
             notes=tuple(notes),
         )
 
-    def predict(self, p: "Profile") -> Prediction:
+    def predict(self, p: Profile) -> Prediction:
         if p.ops is None:
             raise ValueError("the prediction needs the op log: profile with record_ops=True")
         own: dict[str, int] = {}

@@ -16,7 +16,8 @@ arguments of the aten op the module ran. The convention as data is :data:`CONVEN
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from torch import nn
 
@@ -90,33 +91,74 @@ CONVENTION: tuple[tuple[str, str], ...] = (
 # the functional-product counter inside that module.
 
 _ZERO_CLASSES: tuple[type, ...] = (
-    nn.modules.padding._ConstantPadNd, nn.modules.padding._ReflectionPadNd, nn.modules.padding._ReplicationPadNd,
-    nn.modules.dropout._DropoutNd, nn.ReLU, nn.ReLU6, nn.LeakyReLU,
-    nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d,
-    nn.FractionalMaxPool2d, nn.FractionalMaxPool3d, nn.modules.pooling._MaxUnpoolNd,
-    nn.Sequential, nn.ModuleList, nn.ModuleDict, nn.ParameterList, nn.ParameterDict,
-    nn.Identity, nn.Flatten, nn.Unflatten, nn.Unfold, nn.PixelShuffle, nn.PixelUnshuffle, nn.ChannelShuffle,
-)  # fmt: skip
+    nn.modules.padding._ConstantPadNd,
+    nn.modules.padding._ReflectionPadNd,
+    nn.modules.padding._ReplicationPadNd,
+    nn.modules.dropout._DropoutNd,
+    nn.ReLU,
+    nn.ReLU6,
+    nn.LeakyReLU,
+    nn.MaxPool1d,
+    nn.MaxPool2d,
+    nn.MaxPool3d,
+    nn.AdaptiveMaxPool1d,
+    nn.AdaptiveMaxPool2d,
+    nn.AdaptiveMaxPool3d,
+    nn.FractionalMaxPool2d,
+    nn.FractionalMaxPool3d,
+    nn.modules.pooling._MaxUnpoolNd,
+    nn.Sequential,
+    nn.ModuleList,
+    nn.ModuleDict,
+    nn.ParameterList,
+    nn.ParameterDict,
+    nn.Identity,
+    nn.Flatten,
+    nn.Unflatten,
+    nn.Unfold,
+    nn.PixelShuffle,
+    nn.PixelUnshuffle,
+    nn.ChannelShuffle,
+)
 
-_RULES: dict[type, str] = {cls: "zero" for cls in _ZERO_CLASSES}
+_RULES: dict[type, str] = dict.fromkeys(_ZERO_CLASSES, "zero")
 if hasattr(nn.modules.padding, "_CircularPadNd"):
     _RULES[nn.modules.padding._CircularPadNd] = "zero"
-_RULES.update({
-    nn.Conv1d: "conv", nn.Conv2d: "conv", nn.Conv3d: "conv",
-    nn.ConvTranspose1d: "conv_transpose", nn.ConvTranspose2d: "conv_transpose", nn.ConvTranspose3d: "conv_transpose",
-    nn.modules.batchnorm._NormBase: "norm", nn.LayerNorm: "norm", nn.GroupNorm: "norm",
-    nn.PReLU: "prelu",
-    nn.Softmax: "softmax", nn.Softmax2d: "softmax", nn.LogSoftmax: "log_softmax", nn.Softmin: "softmin",
-    nn.AvgPool1d: "avg_pool", nn.AvgPool2d: "avg_pool", nn.AvgPool3d: "avg_pool",
-    nn.AdaptiveAvgPool1d: "adaptive_avg_pool", nn.AdaptiveAvgPool2d: "adaptive_avg_pool",
-    nn.AdaptiveAvgPool3d: "adaptive_avg_pool",
-    nn.Linear: "linear",
-    nn.Upsample: "upsample",  # UpsamplingNearest2d and UpsamplingBilinear2d derive from it
-    nn.Embedding: "embedding",
-    nn.Bilinear: "unmodelled", nn.MultiheadAttention: "unmodelled",
-    nn.RNNCell: "unmodelled", nn.GRUCell: "unmodelled", nn.LSTMCell: "unmodelled",
-    nn.RNN: "unmodelled", nn.GRU: "unmodelled", nn.LSTM: "unmodelled",
-})  # fmt: skip
+_RULES.update(
+    {
+        nn.Conv1d: "conv",
+        nn.Conv2d: "conv",
+        nn.Conv3d: "conv",
+        nn.ConvTranspose1d: "conv_transpose",
+        nn.ConvTranspose2d: "conv_transpose",
+        nn.ConvTranspose3d: "conv_transpose",
+        nn.modules.batchnorm._NormBase: "norm",
+        nn.LayerNorm: "norm",
+        nn.GroupNorm: "norm",
+        nn.PReLU: "prelu",
+        nn.Softmax: "softmax",
+        nn.Softmax2d: "softmax",
+        nn.LogSoftmax: "log_softmax",
+        nn.Softmin: "softmin",
+        nn.AvgPool1d: "avg_pool",
+        nn.AvgPool2d: "avg_pool",
+        nn.AvgPool3d: "avg_pool",
+        nn.AdaptiveAvgPool1d: "adaptive_avg_pool",
+        nn.AdaptiveAvgPool2d: "adaptive_avg_pool",
+        nn.AdaptiveAvgPool3d: "adaptive_avg_pool",
+        nn.Linear: "linear",
+        nn.Upsample: "upsample",  # UpsamplingNearest2d and UpsamplingBilinear2d derive from it
+        nn.Embedding: "embedding",
+        nn.Bilinear: "unmodelled",
+        nn.MultiheadAttention: "unmodelled",
+        nn.RNNCell: "unmodelled",
+        nn.GRUCell: "unmodelled",
+        nn.LSTMCell: "unmodelled",
+        nn.RNN: "unmodelled",
+        nn.GRU: "unmodelled",
+        nn.LSTM: "unmodelled",
+    }
+)
 if hasattr(nn, "RMSNorm"):
     _RULES[nn.RMSNorm] = "norm"
 
@@ -179,7 +221,7 @@ class ThopTool:
         # classes of the last model run, so that predict() resolves custom subclasses by their MRO
         self._classes: dict[str, type] = {}
 
-    def run(self, model: nn.Module, x: "torch.Tensor") -> Measured:
+    def run(self, model: nn.Module, x: torch.Tensor) -> Measured:
         """Profile ``model`` on ``x`` with thop as users call it; per-module figures are own figures."""
         try:
             import thop
@@ -211,9 +253,11 @@ class ThopTool:
             figure = exact_count(ops, f"thop's figure for {path or '(model)'}")
             if figure or (id(module) in ran and _is_leaf(module)):
                 per_module[path] = figure
-        return Measured(total=exact_count(total, "thop's total"), per_module=per_module, notes=_missing_rule_notes(ran.values()))
+        return Measured(
+            total=exact_count(total, "thop's total"), per_module=per_module, notes=_missing_rule_notes(ran.values())
+        )
 
-    def predict(self, p: "Profile", model: nn.Module | None = None) -> Prediction:
+    def predict(self, p: Profile, model: nn.Module | None = None) -> Prediction:
         """thop's total and per-module figures for the profiled model, from archstats' op log.
 
         ``p`` must come from ``archstats.profile(..., record_ops=True)``. Module classes come from
@@ -225,7 +269,7 @@ class ThopTool:
             raise ValueError("thop's prediction needs the op log: profile with record_ops=True")
         return _predict(p, self._class_resolver(p, model))
 
-    def _class_resolver(self, p: "Profile", model: nn.Module | None) -> Callable[[str, str | None], type | None]:
+    def _class_resolver(self, p: Profile, model: nn.Module | None) -> Callable[[str, str | None], type | None]:
         classes = {path: type(m) for path, m in model.named_modules()} if model is not None else dict(self._classes)
         if model is None and any(
             r.module in classes and classes[r.module].__name__ != r.type for r in p.records if r.call >= 0
@@ -276,11 +320,11 @@ def _prod(values: Iterable[int]) -> int:
     return out
 
 
-def _find(ops: list["OpRecord"], test: Callable[[str], bool]) -> "OpRecord | None":
+def _find(ops: list[OpRecord], test: Callable[[str], bool]) -> OpRecord | None:
     return next((o for o in ops if test(o.op)), None)
 
 
-def _conv(r: "LayerRecord", ops: list["OpRecord"], transposed: bool) -> int | None:
+def _conv(r: LayerRecord, ops: list[OpRecord], transposed: bool) -> int | None:
     op = _find(ops, lambda name: name in ("aten.convolution", "aten._convolution"))
     if op is None or r.input_shape is None or r.output_shape is None:
         return None
@@ -293,7 +337,7 @@ def _conv(r: "LayerRecord", ops: list["OpRecord"], transposed: bool) -> int | No
     return _prod(walked) * (channels // groups) * _prod(weight[2:])
 
 
-def _linear(r: "LayerRecord") -> int | None:
+def _linear(r: LayerRecord) -> int | None:
     if r.input_shape is None or r.output_shape is None:
         return None
     return r.input_shape[-1] * _prod(r.output_shape)  # in_features multiplies per output element
@@ -310,7 +354,7 @@ _NORMS = (
 )
 
 
-def _norm(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
+def _norm(r: LayerRecord, ops: list[OpRecord]) -> int | None:
     if r.input_shape is None:
         return None
     op = _find(ops, lambda name: name in _NORMS)
@@ -321,7 +365,7 @@ def _norm(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
     return _prod(r.input_shape) * (4 if affine else 2)
 
 
-def _softmax(r: "LayerRecord", ops: list["OpRecord"], kind: str) -> int | None:
+def _softmax(r: LayerRecord, ops: list[OpRecord], kind: str) -> int | None:
     op = _find(ops, lambda name: name in ("aten._softmax", "aten._log_softmax", "aten.softmax", "aten.log_softmax"))
     if op is None or r.input_shape is None:
         return None
@@ -336,7 +380,7 @@ def _softmax(r: "LayerRecord", ops: list["OpRecord"], kind: str) -> int | None:
     return figure
 
 
-def _avg_pool(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
+def _avg_pool(r: LayerRecord, ops: list[OpRecord]) -> int | None:
     op = _find(ops, lambda name: name.startswith("aten.avg_pool"))
     if op is None or op.out_shape is None:
         return None
@@ -361,7 +405,7 @@ def _avg_pool(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
     return _prod(x[:-dims]) * adds + _prod(y)
 
 
-def _adaptive_avg_pool(r: "LayerRecord") -> int | None:
+def _adaptive_avg_pool(r: LayerRecord) -> int | None:
     if r.input_shape is None or r.output_shape is None:
         return None
     adds = 1
@@ -374,7 +418,7 @@ def _adaptive_avg_pool(r: "LayerRecord") -> int | None:
 _UPSAMPLE_COST = (("nearest", 0), ("trilinear", 31), ("bilinear", 11), ("bicubic", 259), ("linear", 5))
 
 
-def _upsample(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
+def _upsample(r: LayerRecord, ops: list[OpRecord]) -> int | None:
     if r.output_shape is None:
         return None
     op = _find(ops, lambda name: "upsample" in name)
@@ -384,7 +428,7 @@ def _upsample(r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
     return cost * _prod(r.output_shape)
 
 
-def _rule_figure(kind: str, r: "LayerRecord", ops: list["OpRecord"]) -> int | None:
+def _rule_figure(kind: str, r: LayerRecord, ops: list[OpRecord]) -> int | None:
     """thop's figure for one module call under the rule ``kind``; None where archstats does not model it."""
     if kind in ("zero", "embedding"):
         return 0
@@ -446,94 +490,98 @@ class _Bucket:
         self.types: set[str] = set()
 
 
-def _predict(p: "Profile", resolve: Callable[[str, str | None], type | None]) -> Prediction:
-    assert p.ops is not None
-    ops_of: dict[tuple[str, int], list["OpRecord"]] = {}
-    for o in p.ops:
-        ops_of.setdefault((o.module, o.call), []).append(o)
-    types = {r.module: r.type for r in p.records}
+class _Predictor:
+    """thop's figure for each layer record of a profile, and the explanation buckets of the gap."""
 
-    def kind_of(path: str) -> str | None:
-        cls = resolve(path, types.get(path))
+    def __init__(self, p: Profile, resolve: Callable[[str, str | None], type | None]) -> None:
+        assert p.ops is not None
+        self.p, self.resolve = p, resolve
+        self.ops_of: dict[tuple[str, int], list[OpRecord]] = {}
+        for o in p.ops:
+            self.ops_of.setdefault((o.module, o.call), []).append(o)
+        self.types = {r.module: r.type for r in p.records}
+        self.buckets: dict[tuple[str, str], _Bucket] = {}
+        self.per_module: dict[str, int] = {}
+
+    def kind_of(self, path: str) -> str | None:
+        cls = self.resolve(path, self.types.get(path))
         return rule_kind(cls) if cls is not None else None
 
-    def hooked_ancestor(path: str) -> bool:
+    def hooked_ancestor(self, path: str) -> bool:
         # thop's functional counter pauses while a module with a (non-zero) rule is running
         parts = path.split(".") if path else []
-        for i in range(len(parts)):
-            kind = kind_of(".".join(parts[:i]))
-            if kind not in (None, "zero"):
-                return True
-        return False
+        return any(self.kind_of(".".join(parts[:i])) not in (None, "zero") for i in range(len(parts)))
 
-    buckets: dict[tuple[str, str], _Bucket] = {}
-
-    def add(key: tuple[str, str], amount: int, flops: int = 0, type_name: str | None = None) -> None:
-        b = buckets.setdefault(key, _Bucket())
+    def add(self, key: tuple[str, str], amount: int, flops: int = 0, type_name: str | None = None) -> None:
+        b = self.buckets.setdefault(key, _Bucket())
         b.amount += amount
         b.flops += flops
         if type_name:
             b.types.add(type_name)
 
-    per_module: dict[str, int] = {}
-    keep: set[str] = set()
-    base = 0
-    for r in p.records:
-        if r.call < 0:  # never ran: only listed for its parameters
-            continue
-        base += r.macs
-        ops = ops_of.get((r.module, r.call), [])
-        conv_macs = sum(o.macs for o in ops if o.family == "conv")
-        matmul_macs = sum(o.macs for o in ops if o.family == "matmul")
-        extra = r.extra_flops
-        built = "<" in r.module  # built during forward(): no path in the module tree, never hooked
-        cls = None if built else resolve(r.module, r.type)
-        kind = rule_kind(cls) if cls is not None else None
-        figure = 0
-        if kind not in (None, "zero"):
-            rule = _rule_figure(kind, r, ops)
-            if rule is None:
-                figure = r.macs
-                add(("unmodelled", ""), 0, 0, r.type)
-            else:
-                figure = rule
-                bias = sum(o.extra_flops for o in ops if o.family in ("conv", "matmul"))
-                if kind in ("conv", "conv_transpose"):
-                    add(("bias", "conv"), 0, bias)
-                elif kind == "linear":
-                    add(("bias", "linear"), 0, bias)
-                add(
-                    ("kind", kind),
-                    rule - r.macs,
-                    extra - bias if kind in ("conv", "conv_transpose", "linear") else extra,
-                )
-        else:
-            # no rule of its own: thop adds nothing for the module, but its functional matrix
-            # products are counted when no enclosing module's rule is running
-            if built:
-                add(("built", ""), 0, extra, r.type)
-            elif kind == "zero":
-                add(("zero", ""), 0, extra, r.type)
-            elif r.leaf:
-                add(("no_rule", ""), 0, extra, r.type)
-            else:
-                add(("own_ops", ""), 0, extra)
-            if matmul_macs:
-                if hooked_ancestor(r.module):
-                    add(("covered", ""), -matmul_macs)
-                else:
-                    add(("functional", ""), 0)
-                    per_module[""] = per_module.get("", 0) + matmul_macs
-            if conv_macs:
-                add(("built", "") if built else ("functional_conv", ""), -conv_macs, 0, r.type if built else None)
-        if built:
-            continue  # thop has no figure for it
-        if figure or r.leaf:
-            keep.add(r.module)
-        per_module[r.module] = per_module.get(r.module, 0) + figure
+    def ruled(self, r: LayerRecord, kind: str, ops: list[OpRecord]) -> int:
+        """A module with a thop rule: thop's figure for it, the gap bucketed by rule kind."""
+        rule = _rule_figure(kind, r, ops)
+        if rule is None:
+            self.add(("unmodelled", ""), 0, 0, r.type)
+            return r.macs
+        bias = sum(o.extra_flops for o in ops if o.family in ("conv", "matmul"))
+        if kind in ("conv", "conv_transpose"):
+            self.add(("bias", "conv"), 0, bias)
+        elif kind == "linear":
+            self.add(("bias", "linear"), 0, bias)
+        extra = r.extra_flops - bias if kind in ("conv", "conv_transpose", "linear") else r.extra_flops
+        self.add(("kind", kind), rule - r.macs, extra)
+        return rule
 
-    per_module = {path: v for path, v in per_module.items() if v or path in keep}
-    return Prediction(base=base, terms=_terms(buckets), per_module=per_module)
+    def unruled(self, r: LayerRecord, kind: str | None, ops: list[OpRecord], built: bool) -> None:
+        """No rule of its own: thop adds nothing for the module, but its functional matrix products
+        are counted when no enclosing module's rule is running."""
+        if built:
+            self.add(("built", ""), 0, r.extra_flops, r.type)
+        elif kind == "zero":
+            self.add(("zero", ""), 0, r.extra_flops, r.type)
+        elif r.leaf:
+            self.add(("no_rule", ""), 0, r.extra_flops, r.type)
+        else:
+            self.add(("own_ops", ""), 0, r.extra_flops)
+        matmul_macs = sum(o.macs for o in ops if o.family == "matmul")
+        if matmul_macs and self.hooked_ancestor(r.module):
+            self.add(("covered", ""), -matmul_macs)
+        elif matmul_macs:
+            self.add(("functional", ""), 0)
+            self.per_module[""] = self.per_module.get("", 0) + matmul_macs
+        conv_macs = sum(o.macs for o in ops if o.family == "conv")
+        if conv_macs:
+            self.add(("built", "") if built else ("functional_conv", ""), -conv_macs, 0, r.type if built else None)
+
+    def predict(self) -> Prediction:
+        keep: set[str] = set()
+        base = 0
+        for r in self.p.records:
+            if r.call < 0:  # never ran: only listed for its parameters
+                continue
+            base += r.macs
+            ops = self.ops_of.get((r.module, r.call), [])
+            built = "<" in r.module  # built during forward(): no path in the module tree, never hooked
+            cls = None if built else self.resolve(r.module, r.type)
+            kind = rule_kind(cls) if cls is not None else None
+            figure = 0
+            if kind not in (None, "zero"):
+                figure = self.ruled(r, kind, ops)
+            else:
+                self.unruled(r, kind, ops, built)
+            if built:
+                continue  # thop has no figure for it
+            if figure or r.leaf:
+                keep.add(r.module)
+            self.per_module[r.module] = self.per_module.get(r.module, 0) + figure
+        per_module = {path: v for path, v in self.per_module.items() if v or path in keep}
+        return Prediction(base=base, terms=_terms(self.buckets), per_module=per_module)
+
+
+def _predict(p: Profile, resolve: Callable[[str, str | None], type | None]) -> Prediction:
+    return _Predictor(p, resolve).predict()
 
 
 def _terms(buckets: dict[tuple[str, str], _Bucket]) -> tuple[Term, ...]:

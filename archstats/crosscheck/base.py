@@ -10,8 +10,9 @@ the explanation of the gap between the tool and archstats' MACs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import torch
@@ -62,9 +63,9 @@ class Tool(Protocol):
     needs_real_tensors: bool  # True: the tool cannot run on meta tensors
     per_module_scope: str  # what a per-module figure covers: "own" ops, or "subtree"
 
-    def run(self, model: "nn.Module", x: "torch.Tensor") -> Measured: ...
+    def run(self, model: nn.Module, x: torch.Tensor) -> Measured: ...
 
-    def predict(self, p: "Profile") -> Prediction: ...
+    def predict(self, p: Profile) -> Prediction: ...
 
 
 INSTALL_HINT = 'pip install "archstats[crosscheck]"'
@@ -105,13 +106,25 @@ def get_tool(name: str) -> Tool:
 
 #: The op categories the convention table is written in (README, "Cross-check").
 CATEGORIES: tuple[str, ...] = (
-    "conv", "conv bias", "linear", "linear bias", "batch norm", "layer/group norm", "activations",
-    "max pooling", "average pooling", "adaptive average pooling", "reductions", "upsampling",
-    "elementwise", "data movement", "no rule",
-)  # fmt: skip
+    "conv",
+    "conv bias",
+    "linear",
+    "linear bias",
+    "batch norm",
+    "layer/group norm",
+    "activations",
+    "max pooling",
+    "average pooling",
+    "adaptive average pooling",
+    "reductions",
+    "upsampling",
+    "elementwise",
+    "data movement",
+    "no rule",
+)
 
 
-def is_adaptive_avg_pool_to_1(op: "OpRecord") -> bool:
+def is_adaptive_avg_pool_to_1(op: OpRecord) -> bool:
     """``adaptive_avg_pool2d(x, 1)`` reaches the dispatcher as ``mean(x, [-1, -2], keepdim=True)``.
 
     Tools that see the un-decomposed op (fvcore's jit trace, thop's module hooks) count it as
@@ -123,12 +136,12 @@ def is_adaptive_avg_pool_to_1(op: "OpRecord") -> bool:
     return isinstance(dims, (list, tuple)) and sorted(dims) == [-2, -1] and op.args.get("keepdim") is True
 
 
-def input_shape(op: "OpRecord") -> Any:
+def input_shape(op: OpRecord) -> Any:
     """The shape of an op's main tensor input, named ``input`` or ``self`` by aten's schemas."""
     return op.args["input"] if "input" in op.args else op.args["self"]
 
 
-def op_category(op: "OpRecord") -> str:
+def op_category(op: OpRecord) -> str:
     """The convention-table category of an aten op of the log (its MACs and extra FLOPs)."""
     name = op.op.removeprefix("aten.")
     fam = op.family
@@ -157,7 +170,7 @@ def op_category(op: "OpRecord") -> str:
     return "data movement"
 
 
-def full_flops_by_category(ops: "list[OpRecord]") -> dict[str, int]:
+def full_flops_by_category(ops: list[OpRecord]) -> dict[str, int]:
     """archstats ``full`` FLOPs beyond 2 x MACs per category (bias adds under "conv/linear bias")."""
     out: dict[str, int] = {}
     for op in ops:
@@ -169,7 +182,7 @@ def full_flops_by_category(ops: "list[OpRecord]") -> dict[str, int]:
     return out
 
 
-def subtree(own: "dict[str, int]") -> dict[str, int]:
+def subtree(own: dict[str, int]) -> dict[str, int]:
     """Roll per-module own figures up to every ancestor path ("" is the root): subtree sums.
 
     Paths of modules built during ``forward`` (``a.<ReLU>``) add to their ancestors only: no
