@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 import torch
+
 from run import TV16 as NAMES  # the 16 models of the benchmark's batch-1 case
 
 
