@@ -22,6 +22,7 @@ from . import (  # noqa: F401
     zfnet,
 )
 from ._registry import (
+    Family,
     ModelInfo,
     Published,
     UnknownModelError,
@@ -33,6 +34,7 @@ from ._registry import (
 )
 
 __all__ = [
+    "Family",
     "ModelInfo",
     "Published",
     "UnknownModelError",

@@ -6,11 +6,12 @@ import difflib
 import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from torch import nn
 
 __all__ = [
+    "Family",
     "ModelInfo",
     "Published",
     "UnknownModelError",
@@ -55,7 +56,7 @@ class Published:
         convention: str,
         deviation: str = "",
         input_size: tuple[int, ...] | None = None,
-    ) -> "Published":
+    ) -> Published:
         """A rounded figure as printed, e.g. ``"4.09G"`` or ``"25.6M"``; tolerance is half its last digit."""
         body = text.strip().replace(",", "")
         suffix = body[-1].upper() if body[-1].isalpha() else ""
@@ -167,6 +168,80 @@ def register_model(
         return builder
 
     return decorator
+
+
+@dataclass(frozen=True)
+class Family:
+    """What every model of a family shares (its paper and default input), stated once per family file.
+
+    A variant that differs in more than its input size or classes is registered from a derived family,
+    e.g. ``dataclasses.replace(RESNET, year=2016, paper=..., arxiv=...)``.
+    """
+
+    family: str
+    year: int
+    paper: str
+    arxiv: str | None
+    input_size: tuple[int, int, int]  # (C, H, W) default input
+    num_classes: int = 1000
+
+    @overload
+    def register(
+        self,
+        name: str,
+        builder: None = None,
+        *,
+        aliases: tuple[str, ...] = (),
+        notes: str = "",
+        published: tuple[Published, ...] = (),
+        input_size: tuple[int, int, int] | None = None,
+        num_classes: int | None = None,
+    ) -> Callable[[BuilderT], BuilderT]: ...
+
+    @overload
+    def register(
+        self,
+        name: str,
+        builder: BuilderT,
+        *,
+        aliases: tuple[str, ...] = (),
+        notes: str = "",
+        published: tuple[Published, ...] = (),
+        input_size: tuple[int, int, int] | None = None,
+        num_classes: int | None = None,
+    ) -> BuilderT: ...
+
+    def register(
+        self,
+        name: str,
+        builder: BuilderT | None = None,
+        *,
+        aliases: tuple[str, ...] = (),
+        notes: str = "",
+        published: tuple[Published, ...] = (),
+        input_size: tuple[int, int, int] | None = None,
+        num_classes: int | None = None,
+    ) -> BuilderT | Callable[[BuilderT], BuilderT]:
+        """Register one variant of the family with only what differs from the family's metadata.
+
+        ``builder`` (a class, a ``functools.partial`` or a function: anything whose keyword arguments,
+        e.g. ``num_classes``, build the model) is registered and returned; without it this is a
+        decorator. Names and aliases are checked before anything is registered, as in
+        :func:`register_model`.
+        """
+        decorator: Callable[[BuilderT], BuilderT] = register_model(
+            name,
+            family=self.family,
+            year=self.year,
+            paper=self.paper,
+            arxiv=self.arxiv,
+            input_size=self.input_size if input_size is None else input_size,
+            num_classes=self.num_classes if num_classes is None else num_classes,
+            notes=notes,
+            aliases=aliases,
+            published=published,
+        )
+        return decorator if builder is None else decorator(builder)
 
 
 def list_models(pattern: str | None = None) -> list[ModelInfo]:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 from torch import nn
 
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
-__all__ = ["AlexNet", "alexnet", "alexnet_single"]
+__all__ = ["AlexNet", "alexnet", "alexnet_classifier", "alexnet_single"]
 
-_PAPER = "ImageNet Classification with Deep Convolutional Neural Networks"
+ALEXNET = Family(
+    "alexnet",
+    year=2012,
+    paper="ImageNet Classification with Deep Convolutional Neural Networks",
+    arxiv=None,
+    input_size=(3, 227, 227),
+)
 
 # Paper Figure 2 / Section 3.5, as (out_channels, kernel, stride, padding, groups).
 # groups=2 is how the two-GPU split is expressed: conv2, conv4 and conv5 only see the maps of
@@ -35,6 +43,20 @@ _POOL_AFTER = {0, 1, 4}  # max-pool after conv1, conv2, conv5
 _LRN_AFTER = {0, 1}  # response normalisation after conv1, conv2 (Section 3.3)
 
 
+def alexnet_classifier(in_features: int, num_classes: int, dropout: float = 0.5) -> nn.Sequential:
+    """fc6, fc7 (4096 each, ReLU) and fc8, with dropout before fc6 and fc7 as in torchvision (Section 4.2:
+    dropout in the first two fully-connected layers); ZFNet keeps these layers unchanged."""
+    return nn.Sequential(
+        nn.Dropout(p=dropout),
+        nn.Linear(in_features, 4096),
+        nn.ReLU(inplace=True),
+        nn.Dropout(p=dropout),
+        nn.Linear(4096, 4096),
+        nn.ReLU(inplace=True),
+        nn.Linear(4096, num_classes),
+    )
+
+
 class AlexNet(nn.Module):
     """AlexNet with ``features`` / ``classifier`` laid out as in torchvision.
 
@@ -48,9 +70,7 @@ class AlexNet(nn.Module):
         layers: list[nn.Module] = []
         in_channels = 3
         for i, (out_channels, kernel, stride, padding, groups) in enumerate(table):
-            layers.append(
-                nn.Conv2d(in_channels, out_channels, kernel, stride=stride, padding=padding, groups=groups)
-            )
+            layers.append(nn.Conv2d(in_channels, out_channels, kernel, stride=stride, padding=padding, groups=groups))
             layers.append(nn.ReLU(inplace=True))
             if two_tower and i in _LRN_AFTER:
                 # PyTorch divides alpha by size, as Caffe does; the paper's alpha=1e-4 did not.
@@ -63,15 +83,7 @@ class AlexNet(nn.Module):
         # The original net is tied to 227x227 inputs and has no pool here (not even an Identity, which
         # would show up as a layer in a profile); torchvision's pool lets any input size reach 6x6.
         self.avgpool: nn.AdaptiveAvgPool2d | None = None if two_tower else nn.AdaptiveAvgPool2d((6, 6))
-        self.classifier = nn.Sequential(
-            nn.Dropout(p=dropout),
-            nn.Linear(in_channels * 6 * 6, 4096),
-            nn.ReLU(inplace=True),
-            nn.Dropout(p=dropout),
-            nn.Linear(4096, 4096),
-            nn.ReLU(inplace=True),
-            nn.Linear(4096, num_classes),
-        )
+        self.classifier = alexnet_classifier(in_channels * 6 * 6, num_classes, dropout)
         if two_tower:
             self._init_as_paper()
 
@@ -93,17 +105,9 @@ class AlexNet(nn.Module):
         return self.classifier(x)
 
 
-def _build_alexnet(*, two_tower: bool, num_classes: int = 1000, dropout: float = 0.5) -> AlexNet:
-    return AlexNet(num_classes=num_classes, dropout=dropout, two_tower=two_tower)
-
-
-@register_model(
+alexnet = ALEXNET.register(
     "alexnet",
-    family="alexnet",
-    year=2012,
-    paper=_PAPER,
-    arxiv=None,
-    input_size=(3, 227, 227),
+    partial(AlexNet, two_tower=True),
     notes=(
         "The original grouped two-tower net (96-256-384-384-256 filters; conv2/4/5 use groups=2, "
         "i.e. Caffe's bvlc_alexnet) at 227x227, where the paper's stated 224 does not give 55x55 "
@@ -125,24 +129,18 @@ def _build_alexnet(*, two_tower: bool, num_classes: int = 1000, dropout: float =
         Published.quoted(
             "60M",
             metric="params",
-            source="paper abstract (\"60 million parameters\")",
+            source='paper abstract ("60 million parameters")',
             convention="rounded",
             deviation="the paper rounds down: the two-tower net has 60,965,224 parameters (61.0M), "
             "so '60 million' is a round figure, not a count",
         ),
     ),
 )
-def alexnet(*, num_classes: int = 1000, dropout: float = 0.5) -> AlexNet:
-    """The original two-tower AlexNet at 3x227x227."""
-    return _build_alexnet(two_tower=True, num_classes=num_classes, dropout=dropout)
 
 
-@register_model(
+alexnet_single = ALEXNET.register(
     "alexnet_single",
-    family="alexnet",
-    year=2012,
-    paper=_PAPER,
-    arxiv=None,
+    partial(AlexNet, two_tower=False),
     input_size=(3, 224, 224),
     notes=(
         "torchvision's single-tower AlexNet: 64/192/384/256/256 filters, no grouping, no LRN, "
@@ -160,6 +158,3 @@ def alexnet(*, num_classes: int = 1000, dropout: float = 0.5) -> AlexNet:
         ),
     ),
 )
-def alexnet_single(*, num_classes: int = 1000, dropout: float = 0.5) -> AlexNet:
-    """torchvision's single-tower AlexNet at 3x224x224."""
-    return _build_alexnet(two_tower=False, num_classes=num_classes, dropout=dropout)

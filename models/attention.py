@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "AttentionModule",
@@ -18,7 +20,13 @@ __all__ = [
     "attention92",
 ]
 
-_PAPER = "Residual Attention Network for Image Classification"
+RESIDUAL_ATTENTION = Family(
+    "residual_attention",
+    year=2017,
+    paper="Residual Attention Network for Image Classification",
+    arxiv="1704.06904",
+    input_size=(3, 224, 224),
+)
 
 # Paper Table 2, as (output channels, stride of the stage's first residual unit, number of max-pool
 # down-samplings in the soft mask branch). The mask goes down to 7x7 at every stage, so the deeper
@@ -33,9 +41,9 @@ _FINAL_STAGE = (2048, 3)
 
 # Attention modules per stage (paper Table 2). Each module puts p + t + p = 4 residual units (12
 # weight layers) on the trunk, so the trunk depth is 20 + 12 x modules: 56 for 3, 92 for 6.
-_MODULES_PER_STAGE: dict[str, tuple[int, int, int]] = {
-    "56": (1, 1, 1),
-    "92": (1, 2, 3),
+_MODULES_PER_STAGE: dict[int, tuple[int, int, int]] = {
+    56: (1, 1, 1),
+    92: (1, 2, 3),
 }
 
 
@@ -175,12 +183,6 @@ class ResidualAttentionNetwork(nn.Module):
         return self.fc(x)
 
 
-def _build_attention(
-    depth: str, *, num_classes: int = 1000, p: int = 1, t: int = 2, r: int = 1
-) -> ResidualAttentionNetwork:
-    return ResidualAttentionNetwork(_MODULES_PER_STAGE[depth], num_classes=num_classes, p=p, t=t, r=r)
-
-
 _NOTES = (
     "Follows the official Caffe release (fwang91/residual-attention-network, Attention-56 deploy "
     "prototxt): pre-activation bottleneck units with the stride on the 3x3 conv and the projection "
@@ -196,13 +198,9 @@ _NOTES = (
 )
 
 
-@register_model(
+attention56 = RESIDUAL_ATTENTION.register(
     "attention56",
-    family="residual_attention",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.06904",
-    input_size=(3, 224, 224),
+    partial(ResidualAttentionNetwork, _MODULES_PER_STAGE[56]),
     aliases=("attention_56", "resattnet56"),
     notes=_NOTES,
     published=(
@@ -236,18 +234,11 @@ _NOTES = (
         ),
     ),
 )
-def attention56(*, num_classes: int = 1000, p: int = 1, t: int = 2, r: int = 1) -> ResidualAttentionNetwork:
-    """Attention-56: one attention module per stage."""
-    return _build_attention("56", num_classes=num_classes, p=p, t=t, r=r)
 
 
-@register_model(
+attention92 = RESIDUAL_ATTENTION.register(
     "attention92",
-    family="residual_attention",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.06904",
-    input_size=(3, 224, 224),
+    partial(ResidualAttentionNetwork, _MODULES_PER_STAGE[92]),
     aliases=("attention_92", "resattnet92"),
     notes=_NOTES,
     published=(
@@ -280,6 +271,3 @@ def attention56(*, num_classes: int = 1000, p: int = 1, t: int = 2, r: int = 1) 
         ),
     ),
 )
-def attention92(*, num_classes: int = 1000, p: int = 1, t: int = 2, r: int = 1) -> ResidualAttentionNetwork:
-    """Attention-92: 1, 2 and 3 attention modules in the three attention stages."""
-    return _build_attention("92", num_classes=num_classes, p=p, t=t, r=r)

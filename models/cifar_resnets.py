@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from functools import partial
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ._common import init_conv_bn_linear, is_meta
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "FractalBlock",
@@ -28,9 +29,30 @@ __all__ = [
     "wrn28_10",
 ]
 
-_WRN_PAPER = "Wide Residual Networks"
-_SD_PAPER = "Deep Networks with Stochastic Depth"
-_FRACTAL_PAPER = "FractalNet: Ultra-Deep Neural Networks without Residuals"
+WIDE_RESNET = Family(
+    "wide_resnet",
+    year=2016,
+    paper="Wide Residual Networks",
+    arxiv="1605.07146",
+    input_size=(3, 32, 32),
+    num_classes=10,
+)
+STOCHASTIC_DEPTH = Family(
+    "stochastic_depth",
+    year=2016,
+    paper="Deep Networks with Stochastic Depth",
+    arxiv="1603.09382",
+    input_size=(3, 32, 32),
+    num_classes=10,
+)
+FRACTALNET = Family(
+    "fractalnet",
+    year=2016,
+    paper="FractalNet: Ultra-Deep Neural Networks without Residuals",
+    arxiv="1605.07648",
+    input_size=(3, 32, 32),
+    num_classes=10,
+)
 
 # ---------------------------------------------------------------------------- Wide ResNet
 
@@ -106,18 +128,9 @@ class WideResNet(nn.Module):
         return self.fc(x)
 
 
-def _build_wide_resnet(depth: int, widen_factor: int, *, dropout: float = 0.0, num_classes: int = 10) -> WideResNet:
-    return WideResNet(depth=depth, widen_factor=widen_factor, dropout=dropout, num_classes=num_classes)
-
-
-@register_model(
+wrn28_10 = WIDE_RESNET.register(
     "wrn28_10",
-    family="wide_resnet",
-    year=2016,
-    paper=_WRN_PAPER,
-    arxiv="1605.07146",
-    input_size=(3, 32, 32),
-    num_classes=10,
+    partial(WideResNet, 28, 10),
     aliases=("wide_resnet28_10",),
     notes=(
         "WRN-28-10 for CIFAR as in the paper and the official szagoruyko/wide-residual-networks "
@@ -129,7 +142,9 @@ def _build_wide_resnet(depth: int, widen_factor: int, *, dropout: float = 0.0, n
     ),
     published=(
         Published.quoted(
-            "36.5M", metric="params", source="paper, CIFAR results (#params of WRN-28-10)",
+            "36.5M",
+            metric="params",
+            source="paper, CIFAR results (#params of WRN-28-10)",
             convention="rounded to 0.1M",
         ),
         Published(
@@ -144,9 +159,6 @@ def _build_wide_resnet(depth: int, widen_factor: int, *, dropout: float = 0.0, n
         ),
     ),
 )
-def wrn28_10(*, num_classes: int = 10, dropout: float = 0.0) -> WideResNet:
-    """Wide ResNet WRN-28-10 for CIFAR at 3x32x32."""
-    return _build_wide_resnet(28, 10, dropout=dropout, num_classes=num_classes)
 
 
 # ---------------------------------------------------------------------------- ResNet-110 with stochastic depth
@@ -159,10 +171,10 @@ _CIFAR_RESNET_STRIDES = (1, 2, 2)
 
 def survival_probabilities(num_blocks: int = 54, p_last: float = 0.5) -> tuple[float, ...]:
     """The linear decay rule (paper Eq. 4): p_l = 1 - l / L * (1 - p_L) for blocks l = 1..L."""
-    return tuple(1.0 - l / num_blocks * (1.0 - p_last) for l in range(1, num_blocks + 1))
+    return tuple(1.0 - block / num_blocks * (1.0 - p_last) for block in range(1, num_blocks + 1))
 
 
-def expected_depth(L: int = 54, p_L: float = 0.5) -> float:  # noqa: N803 (the paper's symbols)
+def expected_depth(L: int = 54, p_L: float = 0.5) -> float:
     """Expected number of residual blocks active in a training step: sum of p_l (about 40 for L = 54).
 
     With linear decay this is L - (L + 1) / 2 * (1 - p_L), i.e. 40.25 for ResNet-110's 54 blocks.
@@ -255,18 +267,9 @@ class StochasticDepthResNet(nn.Module):
         return self.fc(x)
 
 
-def _build_stochastic_depth_resnet(depth: int, *, p_last: float = 0.5, num_classes: int = 10) -> StochasticDepthResNet:
-    return StochasticDepthResNet(depth=depth, p_last=p_last, num_classes=num_classes)
-
-
-@register_model(
+resnet110_sd = STOCHASTIC_DEPTH.register(
     "resnet110_sd",
-    family="stochastic_depth",
-    year=2016,
-    paper=_SD_PAPER,
-    arxiv="1603.09382",
-    input_size=(3, 32, 32),
-    num_classes=10,
+    partial(StochasticDepthResNet, 110),
     aliases=("resnet110_stochastic_depth",),
     notes=(
         "He et al.'s CIFAR ResNet-110 (54 basic blocks, 16/32/64 filters, option A shortcuts: "
@@ -280,18 +283,20 @@ def _build_stochastic_depth_resnet(depth: int, *, p_last: float = 0.5, num_class
     ),
     published=(
         Published.quoted(
-            "1.7M", metric="params", source="He et al. 2016 (arXiv 1512.03385) Table 6 (ResNet-110 #params)",
+            "1.7M",
+            metric="params",
+            source="He et al. 2016 (arXiv 1512.03385) Table 6 (ResNet-110 #params)",
             convention="rounded to 0.1M",
         ),
         Published(
-            metric="depth", value=110, source="model name (ResNet-110: 6n + 2 with n = 18)",
-            convention="weight layers on the longest path", exact=True,
+            metric="depth",
+            value=110,
+            source="model name (ResNet-110: 6n + 2 with n = 18)",
+            convention="weight layers on the longest path",
+            exact=True,
         ),
     ),
 )
-def resnet110_sd(*, num_classes: int = 10, p_last: float = 0.5) -> StochasticDepthResNet:
-    """ResNet-110 with stochastic depth for CIFAR at 3x32x32."""
-    return _build_stochastic_depth_resnet(110, p_last=p_last, num_classes=num_classes)
 
 
 # ---------------------------------------------------------------------------- FractalNet
@@ -447,32 +452,9 @@ class FractalNet(nn.Module):
         return self.fc(x)
 
 
-def _build_fractalnet(
-    columns: int,
-    *,
-    num_classes: int = 10,
-    dropout: float | Sequence[float] = 0.0,
-    drop_path: float = 0.0,
-    global_drop_ratio: float = 0.0,
-) -> FractalNet:
-    return FractalNet(
-        _FRACTAL_CHANNELS,
-        columns=columns,
-        num_classes=num_classes,
-        dropout=dropout,
-        drop_path=drop_path,
-        global_drop_ratio=global_drop_ratio,
-    )
-
-
-@register_model(
+fractalnet = FRACTALNET.register(
     "fractalnet",
-    family="fractalnet",
-    year=2016,
-    paper=_FRACTAL_PAPER,
-    arxiv="1605.07648",
-    input_size=(3, 32, 32),
-    num_classes=10,
+    FractalNet,
     aliases=("fractalnet40",),
     notes=(
         "The 40-layer CIFAR FractalNet: B = 5 blocks of C = 4 columns (15 conv units per block, "
@@ -499,14 +481,3 @@ def _build_fractalnet(
         ),
     ),
 )
-def fractalnet(
-    *,
-    num_classes: int = 10,
-    dropout: float | Sequence[float] = 0.0,
-    drop_path: float = 0.0,
-    global_drop_ratio: float = 0.0,
-) -> FractalNet:
-    """FractalNet with 5 blocks of 4 columns (40 conv layers deep) for CIFAR at 3x32x32."""
-    return _build_fractalnet(
-        4, num_classes=num_classes, dropout=dropout, drop_path=drop_path, global_drop_ratio=global_drop_ratio
-    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "DenseBlock",
@@ -17,23 +18,20 @@ __all__ = [
     "DenseNet",
     "Transition",
     "densenet121",
+    "densenet_bc",
     "densenet161",
     "densenet169",
     "densenet201",
     "densenet_bc100_k12",
 ]
 
-_PAPER = "Densely Connected Convolutional Networks"
-
-# Paper Table 1: dense layers per block and growth rate k; the stem has 2k filters (Section 3,
-# "Implementation Details": 2k for DenseNet-BC), i.e. 64 for k=32 and 96 for k=48.
-# name -> (block_config, growth_rate, stem_channels)
-_IMAGENET_CONFIGS: dict[str, tuple[tuple[int, ...], int, int]] = {
-    "densenet121": ((6, 12, 24, 16), 32, 64),
-    "densenet169": ((6, 12, 32, 32), 32, 64),
-    "densenet201": ((6, 12, 48, 32), 32, 64),
-    "densenet161": ((6, 12, 36, 24), 48, 96),
-}
+DENSENET = Family(
+    "densenet",
+    year=2016,
+    paper="Densely Connected Convolutional Networks",
+    arxiv="1608.06993",
+    input_size=(3, 224, 224),
+)
 
 # Paper Table 2 / Section 4.2: DenseNet-BC (L=100, k=12) for CIFAR has three equal blocks of
 # (L - 4) / 6 = 16 bottleneck layers (each layer is two convs: (100 - 4) / 2 / 3) and a 2k-filter stem.
@@ -161,49 +159,20 @@ class DenseNet(nn.Module):
         return self.classifier(x)
 
 
-def _build_densenet(
-    *,
-    growth_rate: int,
+def densenet_bc(
     block_config: tuple[int, ...],
-    num_init_features: int,
+    growth_rate: int,
+    *,
     bn_size: int = 4,
     compression: float = 0.5,
     drop_rate: float = 0.0,
     num_classes: int = 1000,
     small_input: bool = False,
 ) -> DenseNet:
+    """DenseNet-BC with dense blocks of ``block_config`` layers and growth rate k, whose stem has 2k filters
+    (Section 3, "Implementation Details"). The ImageNet nets are the columns of paper Table 1."""
     return DenseNet(
-        growth_rate=growth_rate,
-        block_config=block_config,
-        num_init_features=num_init_features,
-        bn_size=bn_size,
-        compression=compression,
-        drop_rate=drop_rate,
-        num_classes=num_classes,
-        small_input=small_input,
-    )
-
-
-def _build_imagenet(
-    name: str,
-    *,
-    num_classes: int,
-    growth_rate: int | None,
-    bn_size: int,
-    compression: float,
-    drop_rate: float,
-) -> DenseNet:
-    block_config, k, stem = _IMAGENET_CONFIGS[name]
-    k = k if growth_rate is None else growth_rate
-    stem = stem if growth_rate is None else 2 * growth_rate
-    return _build_densenet(
-        growth_rate=k,
-        block_config=block_config,
-        num_init_features=stem,
-        bn_size=bn_size,
-        compression=compression,
-        drop_rate=drop_rate,
-        num_classes=num_classes,
+        growth_rate, block_config, 2 * growth_rate, bn_size, compression, drop_rate, num_classes, small_input
     )
 
 
@@ -239,129 +208,41 @@ def _imagenet_published(params: int, gflops: str, depth: int, weights: str) -> t
     )
 
 
-@register_model(
+densenet121 = DENSENET.register(
     "densenet121",
-    family="densenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1608.06993",
-    input_size=(3, 224, 224),
+    partial(densenet_bc, (6, 12, 24, 16), growth_rate=32),
     aliases=("densenet",),
     notes=_IMAGENET_NOTES,
     published=_imagenet_published(7_978_856, "2.83", 121, "DenseNet121_Weights"),
 )
-def densenet121(
-    *,
-    num_classes: int = 1000,
-    growth_rate: int | None = None,
-    bn_size: int = 4,
-    compression: float = 0.5,
-    drop_rate: float = 0.0,
-) -> DenseNet:
-    """DenseNet-121 (k=32, blocks 6-12-24-16) at 3x224x224."""
-    return _build_imagenet(
-        "densenet121",
-        num_classes=num_classes,
-        growth_rate=growth_rate,
-        bn_size=bn_size,
-        compression=compression,
-        drop_rate=drop_rate,
-    )
 
 
-@register_model(
+densenet169 = DENSENET.register(
     "densenet169",
-    family="densenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1608.06993",
-    input_size=(3, 224, 224),
+    partial(densenet_bc, (6, 12, 32, 32), growth_rate=32),
     notes=_IMAGENET_NOTES,
     published=_imagenet_published(14_149_480, "3.36", 169, "DenseNet169_Weights"),
 )
-def densenet169(
-    *,
-    num_classes: int = 1000,
-    growth_rate: int | None = None,
-    bn_size: int = 4,
-    compression: float = 0.5,
-    drop_rate: float = 0.0,
-) -> DenseNet:
-    """DenseNet-169 (k=32, blocks 6-12-32-32) at 3x224x224."""
-    return _build_imagenet(
-        "densenet169",
-        num_classes=num_classes,
-        growth_rate=growth_rate,
-        bn_size=bn_size,
-        compression=compression,
-        drop_rate=drop_rate,
-    )
 
 
-@register_model(
+densenet201 = DENSENET.register(
     "densenet201",
-    family="densenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1608.06993",
-    input_size=(3, 224, 224),
+    partial(densenet_bc, (6, 12, 48, 32), growth_rate=32),
     notes=_IMAGENET_NOTES,
     published=_imagenet_published(20_013_928, "4.29", 201, "DenseNet201_Weights"),
 )
-def densenet201(
-    *,
-    num_classes: int = 1000,
-    growth_rate: int | None = None,
-    bn_size: int = 4,
-    compression: float = 0.5,
-    drop_rate: float = 0.0,
-) -> DenseNet:
-    """DenseNet-201 (k=32, blocks 6-12-48-32) at 3x224x224."""
-    return _build_imagenet(
-        "densenet201",
-        num_classes=num_classes,
-        growth_rate=growth_rate,
-        bn_size=bn_size,
-        compression=compression,
-        drop_rate=drop_rate,
-    )
 
 
-@register_model(
+densenet161 = DENSENET.register(
     "densenet161",
-    family="densenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1608.06993",
-    input_size=(3, 224, 224),
+    partial(densenet_bc, (6, 12, 36, 24), growth_rate=48),
     notes=_IMAGENET_NOTES,
     published=_imagenet_published(28_681_000, "7.73", 161, "DenseNet161_Weights"),
 )
-def densenet161(
-    *,
-    num_classes: int = 1000,
-    growth_rate: int | None = None,
-    bn_size: int = 4,
-    compression: float = 0.5,
-    drop_rate: float = 0.0,
-) -> DenseNet:
-    """DenseNet-161 (k=48, blocks 6-12-36-24, 96-filter stem) at 3x224x224."""
-    return _build_imagenet(
-        "densenet161",
-        num_classes=num_classes,
-        growth_rate=growth_rate,
-        bn_size=bn_size,
-        compression=compression,
-        drop_rate=drop_rate,
-    )
 
 
-@register_model(
+@DENSENET.register(
     "densenet_bc100_k12",
-    family="densenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1608.06993",
     input_size=(3, 32, 32),
     num_classes=10,
     notes=(
@@ -402,10 +283,9 @@ def densenet_bc100_k12(
     if (depth - 4) % 6 != 0:
         raise ValueError(f"DenseNet-BC for CIFAR needs depth = 6n + 4, got {depth}")
     n = (depth - 4) // 6
-    return _build_densenet(
-        growth_rate=growth_rate,
-        block_config=(n, n, n),
-        num_init_features=2 * growth_rate,
+    return densenet_bc(
+        (n, n, n),
+        growth_rate,
         bn_size=bn_size,
         compression=compression,
         drop_rate=drop_rate,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import torch
 from torch import nn
 
 from ._common import init_conv_bn_linear, is_meta
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "EfficientNet",
@@ -27,8 +28,13 @@ __all__ = [
     "efficientnet_b7",
 ]
 
-_PAPER = "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks"
-_ARXIV = "1905.11946"
+EFFICIENTNET = Family(
+    "efficientnet",
+    year=2019,
+    paper="EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks",
+    arxiv="1905.11946",
+    input_size=(3, 224, 224),
+)
 
 # Paper Table 1, the EfficientNet-B0 baseline. Stage 1 (conv3x3, 32 channels, stride 2) and
 # stage 9 (conv1x1 to 1280, pooling, FC) are _STEM_CHANNELS / _HEAD_CHANNELS; stages 2-8 are rows of
@@ -47,10 +53,12 @@ _B0_STAGES: tuple[tuple[int, int, int, int, int], ...] = (
 )
 _HEAD_CHANNELS = 1280
 
-# The official release's (width_mult, depth_mult, resolution, dropout) per variant (efficientnet_builder.py
-# in tensorflow/tpu; the same table is in torchvision and timm). They were picked by hand and are not
-# exactly alpha**phi, beta**phi, gamma**phi: phi=1 would give depth 1.2, width 1.1 and 224 x 1.15 = 258,
-# whereas B1 has depth 1.1, width 1.0 and 240.
+# (width_mult, depth_mult, resolution, dropout) of each variant: the only place they are written (the
+# builders, input sizes and notes below are derived from it). The paper has no table of them (its Table 2
+# gives B0..B7's accuracy, parameters and FLOPs); they are the official release's efficientnet_params()
+# in tensorflow/tpu efficientnet_builder.py, copied unchanged by torchvision and timm. They were picked by
+# hand and are not exactly alpha**phi, beta**phi, gamma**phi: phi=1 would give depth 1.2, width 1.1 and
+# 224 x 1.15 = 258, whereas B1 has depth 1.1, width 1.0 and 240.
 _VARIANTS: dict[str, tuple[float, float, int, float]] = {
     "b0": (1.0, 1.0, 224, 0.2),
     "b1": (1.0, 1.1, 240, 0.2),
@@ -219,6 +227,9 @@ class MBConv(nn.Module):
 class EfficientNet(nn.Module):
     """Stem conv3x3/2, the MBConv stages of Table 1 scaled by width and depth, conv1x1 head, pool, FC.
 
+    An EfficientNet scaled from B0 by ``width_mult`` (channels, rounded to multiples of 8) and
+    ``depth_mult`` (blocks per stage, rounded up). Resolution is the input size, not part of the
+    module: scale it with the third value of :func:`compound_coefficients`.
     Module paths follow torchvision: ``features.0`` stem, ``features.1..7`` stages, ``features.8`` head,
     ``avgpool``, ``classifier = (Dropout, Linear)``.
     """
@@ -228,8 +239,9 @@ class EfficientNet(nn.Module):
         width_mult: float = 1.0,
         depth_mult: float = 1.0,
         dropout: float = 0.2,
-        stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB,
         num_classes: int = 1000,
+        *,
+        stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB,
         stages: tuple[tuple[int, int, int, int, int], ...] = _B0_STAGES,
     ) -> None:
         super().__init__()
@@ -246,9 +258,7 @@ class EfficientNet(nn.Module):
             for i in range(_scale_depth(n, depth_mult)):
                 # Drop probability grows linearly with depth, from 0 at the first block.
                 sd_prob = stochastic_depth_prob * block_id / total_blocks
-                stage.append(
-                    MBConv(in_channels, out_channels, expand_ratio, kernel, stride if i == 0 else 1, sd_prob)
-                )
+                stage.append(MBConv(in_channels, out_channels, expand_ratio, kernel, stride if i == 0 else 1, sd_prob))
                 in_channels = out_channels
                 block_id += 1
             layers.append(nn.Sequential(*stage))
@@ -274,41 +284,8 @@ class EfficientNet(nn.Module):
         return self.classifier(x)
 
 
-def efficientnet(
-    width_mult: float = 1.0,
-    depth_mult: float = 1.0,
-    dropout: float = 0.2,
-    num_classes: int = 1000,
-    *,
-    stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB,
-) -> EfficientNet:
-    """An EfficientNet scaled from B0 by ``width_mult`` (channels, rounded to multiples of 8) and
-    ``depth_mult`` (blocks per stage, rounded up). Resolution is the input size, not part of the
-    module: scale it with the third value of :func:`compound_coefficients`."""
-    return EfficientNet(
-        width_mult=width_mult,
-        depth_mult=depth_mult,
-        dropout=dropout,
-        stochastic_depth_prob=stochastic_depth_prob,
-        num_classes=num_classes,
-    )
-
-
-def _build_efficientnet(
-    variant: str,
-    *,
-    num_classes: int = 1000,
-    dropout: float | None = None,
-    stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB,
-) -> EfficientNet:
-    width_mult, depth_mult, _, default_dropout = _VARIANTS[variant]
-    return efficientnet(
-        width_mult,
-        depth_mult,
-        default_dropout if dropout is None else dropout,
-        num_classes,
-        stochastic_depth_prob=stochastic_depth_prob,
-    )
+# The scaled-network builder under its lowercase name (the claims and tests call efficientnet(w, d)).
+efficientnet = EfficientNet
 
 
 # torchvision's figures: `num_params` and `_ops` (printed as "GFLOPS" in its docs: conv + linear MACs,
@@ -329,11 +306,6 @@ _PAPER_FLOPS_OFF = (
 )
 
 
-def _paper_flops_off(variant: str, ours: str, paper: str, rel: str) -> str:
-    res = _VARIANTS[variant][2]
-    return _PAPER_FLOPS_OFF.format(res=res, ours=ours, paper=paper, rel=rel)
-
-
 def _notes(variant: str, extra: str = "") -> str:
     width_mult, depth_mult, resolution, dropout = _VARIANTS[variant]
     text = (
@@ -351,232 +323,118 @@ def _notes(variant: str, extra: str = "") -> str:
     return f"{text} {extra}" if extra else text
 
 
-def _published(
+def _register(
     variant: str,
     *,
+    extra_notes: str = "",
+    aliases: tuple[str, ...] = (),
     tv_params: int,
     tv_gmacs: str,
     paper_params: str,
     paper_flops: str,
     tv_input: tuple[int, int, int] | None = None,
     paper_params_deviation: str = "",
-    paper_flops_deviation: str = "",
-) -> tuple[Published, ...]:
+    paper_flops_off: str = "",
+) -> partial[EfficientNet]:
+    """Register EfficientNet-``variant`` from its row of _VARIANTS with the published figures given.
+
+    ``paper_flops_off`` says how far the paper's FLOPs are from the measured MACs, which are torchvision's
+    ``tv_gmacs`` (e.g. "1.9% higher"), for the variants where they disagree.
+    """
+    width_mult, depth_mult, resolution, dropout = _VARIANTS[variant]
     tv = _TV.format(variant.upper())
-    return (
+    flops_deviation = ""
+    if paper_flops_off:
+        flops_deviation = _PAPER_FLOPS_OFF.format(res=resolution, ours=tv_gmacs, paper=paper_flops, rel=paper_flops_off)
+    published = (
         Published(metric="params", value=tv_params, source=tv, convention="exact count", exact=True),
         Published.quoted(tv_gmacs, metric="macs", source=tv, convention=_TV_MACS, input_size=tv_input),
         Published.quoted(
             paper_params, metric="params", source=_PAPER_T2, convention="rounded", deviation=paper_params_deviation
         ),
         Published.quoted(
-            paper_flops, metric="macs", source=_PAPER_T2, convention=_PAPER_FLOPS, deviation=paper_flops_deviation
+            paper_flops, metric="macs", source=_PAPER_T2, convention=_PAPER_FLOPS, deviation=flops_deviation
         ),
     )
-
-
-@register_model(
-    "efficientnet_b0",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
-    notes=_notes("b0", "B0 is the searched baseline of Table 1 (MnasNet-like search optimising accuracy x FLOPs)."),
-    aliases=("efficientnet", "efficientnet-b0"),
-    published=_published("b0", tv_params=5_288_548, tv_gmacs="0.386G", paper_params="5.3M", paper_flops="0.39B"),
-)
-def efficientnet_b0(
-    *, num_classes: int = 1000, dropout: float = 0.2, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B0 (Table 1) at 3x224x224."""
-    return _build_efficientnet(
-        "b0", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
+    return EFFICIENTNET.register(
+        f"efficientnet_{variant}",
+        partial(EfficientNet, width_mult, depth_mult, dropout=dropout),
+        input_size=(3, resolution, resolution),
+        aliases=(*aliases, f"efficientnet-{variant}"),
+        notes=_notes(variant, extra_notes),
+        published=published,
     )
 
 
-@register_model(
-    "efficientnet_b1",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 240, 240),
-    notes=_notes("b1", "Width is unchanged from B0: only depth (stages of 1/2/2/3/3/4/1 -> 2/3/3/4/4/5/2 blocks) "
-                 "and resolution grow."),
-    aliases=("efficientnet-b1",),
-    published=_published(
-        "b1",
-        tv_params=7_794_184,
-        tv_gmacs="0.687G",
-        paper_params="7.8M",
-        paper_flops="0.70B",
-        paper_flops_deviation=_paper_flops_off("b1", "0.687G", "0.70B", "1.9% higher"),
+efficientnet_b0 = _register(
+    "b0",
+    extra_notes="B0 is the searched baseline of Table 1 (MnasNet-like search optimising accuracy x FLOPs).",
+    aliases=("efficientnet",),
+    tv_params=5_288_548,
+    tv_gmacs="0.386G",
+    paper_params="5.3M",
+    paper_flops="0.39B",
+)
+
+efficientnet_b1 = _register(
+    "b1",
+    extra_notes="Width is unchanged from B0: only depth (stages of 1/2/2/3/3/4/1 -> 2/3/3/4/4/5/2 blocks) "
+    "and resolution grow.",
+    tv_params=7_794_184,
+    tv_gmacs="0.687G",
+    paper_params="7.8M",
+    paper_flops="0.70B",
+    paper_flops_off="1.9% higher",
+)
+
+efficientnet_b2 = _register(
+    "b2",
+    extra_notes="torchvision's B2 weights (ported from timm) are evaluated at 288x288, and its GFLOPS "
+    "figure (1.09) is for that size, not for the official 260.",
+    tv_params=9_109_994,
+    tv_gmacs="1.088G",
+    tv_input=(3, 288, 288),
+    paper_params="9.2M",
+    paper_flops="1.0B",
+    paper_params_deviation=(
+        "the released B2 has 9,109,994 trainable parameters (9.1M), exactly the count of the official "
+        "checkpoint torchvision ports. Width 1.1 is where rounding channels to multiples of 8 bites "
+        "hardest: the stem 35.2 -> 32 and stages 17.6 -> 16, 26.4 -> 24, 123.2 -> 120, 211.2 -> 208 all "
+        "round down, so B2 is narrower than x1.1; unrounded int(c x 1.1) channels would give 9.22M (9.2M). "
+        "Counting batch norm's running mean and variance too (as Keras' summary does) gives 9,177,562 "
+        "(also 9.2M), but that convention would make B1 7.86M against the table's 7.8M, and unrounded "
+        "channels would make B5 30.7M against its 30M: the table is not consistent with either, so the "
+        "9.2M most likely comes from an unrounded or earlier configuration"
     ),
 )
-def efficientnet_b1(
-    *, num_classes: int = 1000, dropout: float = 0.2, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B1 at 3x240x240."""
-    return _build_efficientnet(
-        "b1", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )
 
+efficientnet_b3 = _register("b3", tv_params=12_233_232, tv_gmacs="1.827G", paper_params="12M", paper_flops="1.8B")
 
-@register_model(
-    "efficientnet_b2",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 260, 260),
-    notes=_notes("b2", "torchvision's B2 weights (ported from timm) are evaluated at 288x288, and its GFLOPS "
-                 "figure (1.09) is for that size, not for the official 260."),
-    aliases=("efficientnet-b2",),
-    published=_published(
-        "b2",
-        tv_params=9_109_994,
-        tv_gmacs="1.088G",
-        tv_input=(3, 288, 288),
-        paper_params="9.2M",
-        paper_flops="1.0B",
-        paper_params_deviation=(
-            "the released B2 has 9,109,994 trainable parameters (9.1M), exactly the count of the official "
-            "checkpoint torchvision ports. Width 1.1 is where rounding channels to multiples of 8 bites "
-            "hardest: the stem 35.2 -> 32 and stages 17.6 -> 16, 26.4 -> 24, 123.2 -> 120, 211.2 -> 208 all "
-            "round down, so B2 is narrower than x1.1; unrounded int(c x 1.1) channels would give 9.22M (9.2M). "
-            "Counting batch norm's running mean and variance too (as Keras' summary does) gives 9,177,562 "
-            "(also 9.2M), but that convention would make B1 7.86M against the table's 7.8M, and unrounded "
-            "channels would make B5 30.7M against its 30M: the table is not consistent with either, so the "
-            "9.2M most likely comes from an unrounded or earlier configuration"
-        ),
-    ),
+efficientnet_b4 = _register(
+    "b4",
+    tv_params=19_341_616,
+    tv_gmacs="4.394G",
+    paper_params="19M",
+    paper_flops="4.2B",
+    paper_flops_off="4.4% lower",
 )
-def efficientnet_b2(
-    *, num_classes: int = 1000, dropout: float = 0.3, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B2 at 3x260x260."""
-    return _build_efficientnet(
-        "b2", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )
 
-
-@register_model(
-    "efficientnet_b3",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 300, 300),
-    notes=_notes("b3"),
-    aliases=("efficientnet-b3",),
-    published=_published("b3", tv_params=12_233_232, tv_gmacs="1.827G", paper_params="12M", paper_flops="1.8B"),
+efficientnet_b5 = _register(
+    "b5",
+    tv_params=30_389_784,
+    tv_gmacs="10.266G",
+    paper_params="30M",
+    paper_flops="9.9B",
+    paper_flops_off="3.6% lower",
 )
-def efficientnet_b3(
-    *, num_classes: int = 1000, dropout: float = 0.3, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B3 at 3x300x300."""
-    return _build_efficientnet(
-        "b3", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )
 
+efficientnet_b6 = _register("b6", tv_params=43_040_704, tv_gmacs="19.068G", paper_params="43M", paper_flops="19B")
 
-@register_model(
-    "efficientnet_b4",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 380, 380),
-    notes=_notes("b4"),
-    aliases=("efficientnet-b4",),
-    published=_published(
-        "b4",
-        tv_params=19_341_616,
-        tv_gmacs="4.394G",
-        paper_params="19M",
-        paper_flops="4.2B",
-        paper_flops_deviation=_paper_flops_off("b4", "4.394G", "4.2B", "4.4% lower"),
-    ),
+efficientnet_b7 = _register(
+    "b7",
+    tv_params=66_347_960,
+    tv_gmacs="37.746G",
+    paper_params="66M",
+    paper_flops="37B",
+    paper_flops_off="2.0% lower",
 )
-def efficientnet_b4(
-    *, num_classes: int = 1000, dropout: float = 0.4, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B4 at 3x380x380."""
-    return _build_efficientnet(
-        "b4", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )
-
-
-@register_model(
-    "efficientnet_b5",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 456, 456),
-    notes=_notes("b5"),
-    aliases=("efficientnet-b5",),
-    published=_published(
-        "b5",
-        tv_params=30_389_784,
-        tv_gmacs="10.266G",
-        paper_params="30M",
-        paper_flops="9.9B",
-        paper_flops_deviation=_paper_flops_off("b5", "10.266G", "9.9B", "3.6% lower"),
-    ),
-)
-def efficientnet_b5(
-    *, num_classes: int = 1000, dropout: float = 0.4, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B5 at 3x456x456."""
-    return _build_efficientnet(
-        "b5", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )
-
-
-@register_model(
-    "efficientnet_b6",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 528, 528),
-    notes=_notes("b6"),
-    aliases=("efficientnet-b6",),
-    published=_published("b6", tv_params=43_040_704, tv_gmacs="19.068G", paper_params="43M", paper_flops="19B"),
-)
-def efficientnet_b6(
-    *, num_classes: int = 1000, dropout: float = 0.5, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B6 at 3x528x528."""
-    return _build_efficientnet(
-        "b6", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )
-
-
-@register_model(
-    "efficientnet_b7",
-    family="efficientnet",
-    year=2019,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 600, 600),
-    notes=_notes("b7"),
-    aliases=("efficientnet-b7",),
-    published=_published(
-        "b7",
-        tv_params=66_347_960,
-        tv_gmacs="37.746G",
-        paper_params="66M",
-        paper_flops="37B",
-        paper_flops_deviation=_paper_flops_off("b7", "37.746G", "37B", "2.0% lower"),
-    ),
-)
-def efficientnet_b7(
-    *, num_classes: int = 1000, dropout: float = 0.5, stochastic_depth_prob: float = _STOCHASTIC_DEPTH_PROB
-) -> EfficientNet:
-    """EfficientNet-B7 at 3x600x600."""
-    return _build_efficientnet(
-        "b7", num_classes=num_classes, dropout=dropout, stochastic_depth_prob=stochastic_depth_prob
-    )

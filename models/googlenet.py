@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from ._common import is_meta
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "BasicConv2d",
@@ -20,7 +20,9 @@ __all__ = [
     "googlenet",
 ]
 
-_PAPER = "Going Deeper with Convolutions"
+GOOGLENET = Family(
+    "googlenet", year=2014, paper="Going Deeper with Convolutions", arxiv="1409.4842", input_size=(3, 224, 224)
+)
 
 # Paper Table 1, inception rows as
 # (name, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj).
@@ -217,19 +219,9 @@ class GoogLeNet(nn.Module):
         return x
 
 
-def _build_googlenet(
-    *, num_classes: int = 1000, aux_logits: bool = False, dropout: float = 0.4, dropout_aux: float = 0.7
-) -> GoogLeNet:
-    return GoogLeNet(num_classes=num_classes, aux_logits=aux_logits, dropout=dropout, dropout_aux=dropout_aux)
-
-
-@register_model(
+googlenet = GOOGLENET.register(
     "googlenet",
-    family="googlenet",
-    year=2014,
-    paper=_PAPER,
-    arxiv="1409.4842",
-    input_size=(3, 224, 224),
+    GoogLeNet,
     aliases=("inception_v1",),
     notes=(
         "The paper's Table 1 network as in Caffe's bvlc_googlenet: real 5x5 convolutions in the "
@@ -245,14 +237,14 @@ def _build_googlenet(
         Published(
             metric="depth",
             value=22,
-            source="paper Section 5 (\"22 layers deep when counting only layers with parameters\")",
+            source='paper Section 5 ("22 layers deep when counting only layers with parameters")',
             convention="weight layers on the longest path",
             exact=True,
         ),
         Published.quoted(
             "1.5G",
             metric="macs",
-            source="paper Section 1 (\"a computational budget of 1.5 billion multiply-adds\") and "
+            source='paper Section 1 ("a computational budget of 1.5 billion multiply-adds") and '
             "the sum of Table 1's ops column",
             convention="multiply-adds",
             deviation="Table 1's conv1 row lists 2.7K params / 34M ops, inconsistent with its "
@@ -278,8 +270,3 @@ def _build_googlenet(
         ),
     ),
 )
-def googlenet(
-    *, num_classes: int = 1000, aux_logits: bool = False, dropout: float = 0.4, dropout_aux: float = 0.7
-) -> GoogLeNet:
-    """GoogLeNet (Inception v1) at 3x224x224."""
-    return _build_googlenet(num_classes=num_classes, aux_logits=aux_logits, dropout=dropout, dropout_aux=dropout_aux)

@@ -6,20 +6,26 @@ import torch
 from torch import nn
 
 from ._common import is_meta
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = ["C3", "LeNet5", "ScaledTanh", "Subsampling", "lenet5"]
 
-_PAPER = "Gradient-Based Learning Applied to Document Recognition"
+LENET = Family(
+    "lenet",
+    year=1998,
+    paper="Gradient-Based Learning Applied to Document Recognition",
+    arxiv=None,
+    input_size=(1, 32, 32),
+    num_classes=10,
+)
 
-# Paper Table I: the S2 maps each C3 map is connected to, listed by C3 map 0..15. The first six take
-# three contiguous S2 maps, the next six four contiguous ones, the next three four non-contiguous
-# ones, and the last takes all six ("to break the symmetry in the network", Section II.B).
+# Paper Table I: the S2 maps each C3 map is connected to, listed by C3 map 0..15, one row per group of
+# maps ("to break the symmetry in the network", Section II.B).
 _C3_TABLE: tuple[tuple[int, ...], ...] = (
-    (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5),
-    (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (0, 3, 4, 5), (0, 1, 4, 5), (0, 1, 2, 5),
-    (0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5),
-    (0, 1, 2, 3, 4, 5),
+    *((0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (0, 4, 5), (0, 1, 5)),  # three contiguous S2 maps
+    *((0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (0, 3, 4, 5), (0, 1, 4, 5), (0, 1, 2, 5)),  # four contiguous
+    *((0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5)),  # four non-contiguous
+    (0, 1, 2, 3, 4, 5),  # all six
 )
 
 # Trainable parameters per layer as stated in Section II.B; they sum to the paper's 60,000
@@ -146,18 +152,9 @@ class LeNet5(nn.Module):
         return self.classifier(x)
 
 
-def _build_lenet(*, num_classes: int = 10, sparse_c3: bool = True) -> LeNet5:
-    return LeNet5(num_classes=num_classes, sparse_c3=sparse_c3)
-
-
-@register_model(
+lenet5 = LENET.register(
     "lenet5",
-    family="lenet",
-    year=1998,
-    paper=_PAPER,
-    arxiv=None,
-    input_size=(1, 32, 32),
-    num_classes=10,
+    LeNet5,
     aliases=("lenet", "lenet_5"),
     notes=(
         "LeNet-5 as in Section II.B of the paper, not the common simplified 'LeNet' (dense C3, plain "
@@ -174,7 +171,7 @@ def _build_lenet(*, num_classes: int = 10, sparse_c3: bool = True) -> LeNet5:
         Published(
             metric="params",
             value=60_000,
-            source="paper Section II.B (\"340,908 connections, but only 60,000 trainable free parameters\")",
+            source='paper Section II.B ("340,908 connections, but only 60,000 trainable free parameters")',
             convention="exact count of trainable parameters (C1..F6; the RBF output is fixed)",
             exact=True,
             deviation="the paper's RBF output units have fixed centres and no trainable parameters; "
@@ -183,13 +180,10 @@ def _build_lenet(*, num_classes: int = 10, sparse_c3: bool = True) -> LeNet5:
         Published(
             metric="depth",
             value=7,
-            source="paper Section II.B (\"LeNet-5 comprises 7 layers, not counting the input, all of "
-            "which contain trainable parameters\")",
+            source='paper Section II.B ("LeNet-5 comprises 7 layers, not counting the input, all of '
+            'which contain trainable parameters")',
             convention="layers with weights: C1, S2, C3, S4, C5, F6, output",
             exact=True,
         ),
     ),
 )
-def lenet5(*, num_classes: int = 10, sparse_c3: bool = True) -> LeNet5:
-    """LeNet-5 at 1x32x32 with the paper's sparse C3."""
-    return _build_lenet(num_classes=num_classes, sparse_c3=sparse_c3)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "ConvBNReLU",
@@ -22,7 +24,13 @@ __all__ = [
     "mobilenet_v1_conv",
 ]
 
-_PAPER = "MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications"
+MOBILENET = Family(
+    "mobilenet",
+    year=2017,
+    paper="MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications",
+    arxiv="1704.04861",
+    input_size=(3, 224, 224),
+)
 
 _STEM_CHANNELS = 32  # Table 1: "Conv / s2, 3x3x3x32"
 
@@ -52,9 +60,7 @@ _MIN_DEPTH = 8
 class ConvBNReLU(nn.Sequential):
     """Conv (no bias: BN follows) + BN + ReLU, the unit every layer of Table 1 except the FC is made of."""
 
-    def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, groups: int = 1
-    ) -> None:
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, groups: int = 1) -> None:
         super().__init__(
             nn.Conv2d(
                 in_channels,
@@ -133,12 +139,6 @@ class MobileNetV1(nn.Module):
         return self.classifier(x)
 
 
-def _build_mobilenet_v1(
-    *, width_mult: float = 1.0, resolution: int = 224, num_classes: int = 1000, separable: bool = True
-) -> MobileNetV1:
-    return MobileNetV1(width_mult=width_mult, resolution=resolution, num_classes=num_classes, separable=separable)
-
-
 _NOTES = (
     "Layout of the paper's Table 1 as in the official TF-slim mobilenet_v1.py: bias-free convs each "
     "followed by BN and ReLU (ReLU, not the ReLU6 of TF-slim, which counts the same), the last "
@@ -151,30 +151,23 @@ _NOTES = (
 _TABLE_MACS_NOTE = "mult-adds, conv and FC layers"
 
 
-def _paper_params(text: str, table: str) -> Published:
-    # BN's 2 parameters per channel (22K at width 1) never change the paper's rounding.
-    return Published.quoted(
-        text, metric="params", source=f"paper {table}", convention="all parameters incl. BN, rounded to 0.1M"
+def _paper_figures(table: str, macs: str, params: str, macs_deviation: str = "") -> tuple[Published, Published]:
+    """The mult-adds and parameters of one model in a table of the paper, e.g. "Table 6 (0.5 MobileNet-224)"."""
+    source = f"paper {table}"
+    return (
+        Published.quoted(macs, metric="macs", source=source, convention=_TABLE_MACS_NOTE, deviation=macs_deviation),
+        # BN's 2 parameters per channel (22K at width 1) never change the paper's rounding.
+        Published.quoted(params, metric="params", source=source, convention="all parameters incl. BN, rounded to 0.1M"),
     )
 
 
-@register_model(
+mobilenet_v1 = MOBILENET.register(
     "mobilenet_v1",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
-    input_size=(3, 224, 224),
+    MobileNetV1,
     aliases=("mobilenet", "mobilenet_v1_100"),
     notes="1.0 MobileNet-224. " + _NOTES,
     published=(
-        Published.quoted(
-            "569M",
-            metric="macs",
-            source="paper Table 4/6/7 (1.0 MobileNet-224)",
-            convention=_TABLE_MACS_NOTE,
-        ),
-        _paper_params("4.2M", "Table 4/6/7 (1.0 MobileNet-224)"),
+        *_paper_figures("Table 4/6/7 (1.0 MobileNet-224)", "569M", "4.2M"),
         Published(
             metric="depth",
             value=28,
@@ -184,170 +177,74 @@ def _paper_params(text: str, table: str) -> Published:
         ),
     ),
 )
-def mobilenet_v1(*, num_classes: int = 1000, width_mult: float = 1.0, resolution: int = 224) -> MobileNetV1:
-    """1.0 MobileNet-224."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_075 = MOBILENET.register(
     "mobilenet_v1_075",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
-    input_size=(3, 224, 224),
+    partial(MobileNetV1, width_mult=0.75),
     notes="0.75 MobileNet-224 (width multiplier 0.75: 24, 48, ..., 768 channels). " + _NOTES,
-    published=(
-        Published.quoted(
-            "325M", metric="macs", source="paper Table 6 (0.75 MobileNet-224)", convention=_TABLE_MACS_NOTE
-        ),
-        _paper_params("2.6M", "Table 6 (0.75 MobileNet-224)"),
-    ),
+    published=_paper_figures("Table 6 (0.75 MobileNet-224)", "325M", "2.6M"),
 )
-def mobilenet_v1_075(*, num_classes: int = 1000, width_mult: float = 0.75, resolution: int = 224) -> MobileNetV1:
-    """0.75 MobileNet-224."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_050 = MOBILENET.register(
     "mobilenet_v1_050",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
-    input_size=(3, 224, 224),
+    partial(MobileNetV1, width_mult=0.5),
     notes="0.5 MobileNet-224 (width multiplier 0.5: 16, 32, ..., 512 channels). " + _NOTES,
-    published=(
-        Published.quoted(
-            "149M", metric="macs", source="paper Table 6 (0.5 MobileNet-224)", convention=_TABLE_MACS_NOTE
-        ),
-        _paper_params("1.3M", "Table 6 (0.5 MobileNet-224)"),
-    ),
+    published=_paper_figures("Table 6 (0.5 MobileNet-224)", "149M", "1.3M"),
 )
-def mobilenet_v1_050(*, num_classes: int = 1000, width_mult: float = 0.5, resolution: int = 224) -> MobileNetV1:
-    """0.5 MobileNet-224."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_025 = MOBILENET.register(
     "mobilenet_v1_025",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
-    input_size=(3, 224, 224),
+    partial(MobileNetV1, width_mult=0.25),
     notes="0.25 MobileNet-224 (width multiplier 0.25: 8, 16, ..., 256 channels). " + _NOTES,
-    published=(
-        Published.quoted(
-            "41M", metric="macs", source="paper Table 6 (0.25 MobileNet-224)", convention=_TABLE_MACS_NOTE
-        ),
-        _paper_params("0.5M", "Table 6 (0.25 MobileNet-224)"),
-    ),
+    published=_paper_figures("Table 6 (0.25 MobileNet-224)", "41M", "0.5M"),
 )
-def mobilenet_v1_025(*, num_classes: int = 1000, width_mult: float = 0.25, resolution: int = 224) -> MobileNetV1:
-    """0.25 MobileNet-224."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_192 = MOBILENET.register(
     "mobilenet_v1_192",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
+    partial(MobileNetV1, resolution=192),
     input_size=(3, 192, 192),
     notes="1.0 MobileNet-192: the same network as mobilenet_v1 at a 192x192 input (6x6 before pooling). " + _NOTES,
-    published=(
-        Published.quoted(
-            "418M", metric="macs", source="paper Table 7 (1.0 MobileNet-192)", convention=_TABLE_MACS_NOTE
-        ),
-        _paper_params("4.2M", "Table 7 (1.0 MobileNet-192)"),
-    ),
+    published=_paper_figures("Table 7 (1.0 MobileNet-192)", "418M", "4.2M"),
 )
-def mobilenet_v1_192(*, num_classes: int = 1000, width_mult: float = 1.0, resolution: int = 192) -> MobileNetV1:
-    """1.0 MobileNet-192."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_160 = MOBILENET.register(
     "mobilenet_v1_160",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
+    partial(MobileNetV1, resolution=160),
     input_size=(3, 160, 160),
     notes="1.0 MobileNet-160: the same network as mobilenet_v1 at a 160x160 input (5x5 before pooling). " + _NOTES,
-    published=(
-        Published.quoted(
-            "290M",
-            metric="macs",
-            source="paper Table 7 (1.0 MobileNet-160)",
-            convention=_TABLE_MACS_NOTE,
-            deviation=(
-                "the exact count is 289.65M conv + 1.02M FC = 290.68M (291M); the paper's 290M is "
-                "569M x (160/224)^2 = 290.3M, the rho^2 scaling of Section 4.2 applied to the whole "
-                "net although the FC layer does not shrink with the input (192 and 128 round the same "
-                "either way)"
-            ),
-        ),
-        _paper_params("4.2M", "Table 7 (1.0 MobileNet-160)"),
+    published=_paper_figures(
+        "Table 7 (1.0 MobileNet-160)",
+        "290M",
+        "4.2M",
+        macs_deviation="the exact count is 289.65M conv + 1.02M FC = 290.68M (291M); the paper's 290M is "
+        "569M x (160/224)^2 = 290.3M, the rho^2 scaling of Section 4.2 applied to the whole "
+        "net although the FC layer does not shrink with the input (192 and 128 round the same "
+        "either way)",
     ),
 )
-def mobilenet_v1_160(*, num_classes: int = 1000, width_mult: float = 1.0, resolution: int = 160) -> MobileNetV1:
-    """1.0 MobileNet-160."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_128 = MOBILENET.register(
     "mobilenet_v1_128",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
+    partial(MobileNetV1, resolution=128),
     input_size=(3, 128, 128),
     notes="1.0 MobileNet-128: the same network as mobilenet_v1 at a 128x128 input (4x4 before pooling). " + _NOTES,
-    published=(
-        Published.quoted(
-            "186M", metric="macs", source="paper Table 7 (1.0 MobileNet-128)", convention=_TABLE_MACS_NOTE
-        ),
-        _paper_params("4.2M", "Table 7 (1.0 MobileNet-128)"),
-    ),
+    published=_paper_figures("Table 7 (1.0 MobileNet-128)", "186M", "4.2M"),
 )
-def mobilenet_v1_128(*, num_classes: int = 1000, width_mult: float = 1.0, resolution: int = 128) -> MobileNetV1:
-    """1.0 MobileNet-128."""
-    return _build_mobilenet_v1(width_mult=width_mult, resolution=resolution, num_classes=num_classes)
 
-
-@register_model(
+mobilenet_v1_conv = MOBILENET.register(
     "mobilenet_v1_conv",
-    family="mobilenet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1704.04861",
-    input_size=(3, 224, 224),
+    partial(MobileNetV1, separable=False),
     notes=(
         "Table 4's 'Conv MobileNet', the full-convolution baseline: every depthwise separable layer "
         "of Table 1 replaced by one standard 3x3 conv (same input/output channels and stride) with "
-        "BN and ReLU, giving 15 weight layers. Not a released model; other layers as mobilenet_v1. "
-        + _NOTES
+        "BN and ReLU, giving 15 weight layers. Not a released model; other layers as mobilenet_v1. " + _NOTES
     ),
-    published=(
-        Published.quoted(
-            "4866M",
-            metric="macs",
-            source="paper Table 4 (Conv MobileNet)",
-            convention=_TABLE_MACS_NOTE,
-            deviation=(
-                "the whole net counts 4867.3M = 4866.3M conv + 1.02M FC; the paper's 4866M matches the "
-                "convolutions alone, while its 569M for MobileNet in the same table includes the FC "
-                "(convs alone 567.7M), so Table 4 is not consistent about the FC; we count it"
-            ),
-        ),
-        _paper_params("29.3M", "Table 4 (Conv MobileNet)"),
+    published=_paper_figures(
+        "Table 4 (Conv MobileNet)",
+        "4866M",
+        "29.3M",
+        macs_deviation="the whole net counts 4867.3M = 4866.3M conv + 1.02M FC; the paper's 4866M matches the "
+        "convolutions alone, while its 569M for MobileNet in the same table includes the FC "
+        "(convs alone 567.7M), so Table 4 is not consistent about the FC; we count it",
     ),
 )
-def mobilenet_v1_conv(*, num_classes: int = 1000, width_mult: float = 1.0, resolution: int = 224) -> MobileNetV1:
-    """Conv MobileNet (Table 4): full 3x3 convs instead of depthwise separable ones."""
-    return _build_mobilenet_v1(
-        width_mult=width_mult, resolution=resolution, num_classes=num_classes, separable=False
-    )

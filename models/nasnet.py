@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "FactorizedReduction",
@@ -18,7 +18,13 @@ __all__ = [
     "nasnet_a_mobile",
 ]
 
-_PAPER = "Learning Transferable Architectures for Scalable Image Recognition"
+NASNET = Family(
+    "nasnet",
+    year=2017,
+    paper="Learning Transferable Architectures for Scalable Image Recognition",
+    arxiv="1707.07012",
+    input_size=(3, 224, 224),
+)
 
 # Paper Figure 4 (NASNet-A), in the encoding of the official TF-slim code: each of the five
 # combinations is (left op, left input, right op, right input), and the two results are added.
@@ -216,9 +222,7 @@ class NASNetA(nn.Module):
         )
         # The stem cells run at 1/4 and 1/2 of the base filters (TF-slim _imagenet_stem).
         self.cell_stem_0 = ReductionCell(stem_filters, None, filters // 4)
-        self.cell_stem_1 = ReductionCell(
-            self.cell_stem_0.out_channels, stem_filters, filters // 2, prev_is_larger=True
-        )
+        self.cell_stem_1 = ReductionCell(self.cell_stem_0.out_channels, stem_filters, filters // 2, prev_is_larger=True)
 
         cells: list[_Cell] = []
         # Output widths of the last two cells: each cell reads both. The first normal cell's previous
@@ -256,30 +260,9 @@ class NASNetA(nn.Module):
         return self.fc(self.dropout(x))
 
 
-def _build_nasnet(
-    *,
-    num_classes: int = 1000,
-    cells_per_stage: int = 4,
-    penultimate_filters: int = 1056,
-    stem_filters: int = 32,
-    dropout: float = 0.5,
-) -> NASNetA:
-    return NASNetA(
-        num_classes=num_classes,
-        cells_per_stage=cells_per_stage,
-        penultimate_filters=penultimate_filters,
-        stem_filters=stem_filters,
-        dropout=dropout,
-    )
-
-
-@register_model(
+nasnet_a_mobile = NASNET.register(
     "nasnet_a_mobile",
-    family="nasnet",
-    year=2017,
-    paper=_PAPER,
-    arxiv="1707.07012",
-    input_size=(3, 224, 224),
+    NASNetA,
     aliases=("nasnetamobile", "nasnet_mobile"),
     notes=(
         "NASNet-A (4 @ 1056) as the official TF-slim build_nasnet_mobile (44 base filters, stem conv "
@@ -296,17 +279,3 @@ def _build_nasnet(
         Published.quoted("564M", metric="macs", source="paper Table 2", convention="mult-adds"),
     ),
 )
-def nasnet_a_mobile(
-    *,
-    num_classes: int = 1000,
-    cells_per_stage: int = 4,
-    penultimate_filters: int = 1056,
-    dropout: float = 0.5,
-) -> NASNetA:
-    """NASNet-A Mobile (4 @ 1056) at 3x224x224."""
-    return _build_nasnet(
-        num_classes=num_classes,
-        cells_per_stage=cells_per_stage,
-        penultimate_filters=penultimate_filters,
-        dropout=dropout,
-    )

@@ -6,11 +6,11 @@ import torch
 from torch import nn
 
 from ._common import is_meta
-from ._registry import register_model
+from ._registry import Family
 
 __all__ = ["MlpConv", "NiN", "nin"]
 
-_PAPER = "Network In Network"
+NIN = Family("nin", year=2013, paper="Network In Network", arxiv="1312.4400", input_size=(3, 224, 224))
 
 _POOL = "M"  # max-pool 3x3 s2, ceil_mode=True (Caffe rounds pooled sizes up)
 _DROP = "D"  # dropout 0.5
@@ -36,7 +36,12 @@ class MlpConv(nn.Module):
     each with a ReLU."""
 
     def __init__(
-        self, in_channels: int, out_channels: int, kernel_size: int, stride: int, padding: int,
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int,
+        stride: int,
+        padding: int,
         mlp_channels: tuple[int, int],
     ) -> None:
         super().__init__()
@@ -96,17 +101,9 @@ class NiN(nn.Module):
         return torch.flatten(x, 1)
 
 
-def _build_nin(*, num_classes: int = 1000, dropout: float = 0.5) -> NiN:
-    return NiN(num_classes=num_classes, dropout=dropout)
-
-
-@register_model(
+nin = NIN.register(
     "nin",
-    family="nin",
-    year=2013,
-    paper=_PAPER,
-    arxiv="1312.4400",
-    input_size=(3, 224, 224),
+    NiN,
     aliases=("nin_imagenet", "network_in_network"),
     notes=(
         "The paper only describes CIFAR/SVHN/MNIST nets; this is the ImageNet NiN of the author's Caffe "
@@ -118,6 +115,3 @@ def _build_nin(*, num_classes: int = 1000, dropout: float = 0.5) -> NiN:
         "torchvision model; ports such as pytorch-nin share this layout."
     ),
 )
-def nin(*, num_classes: int = 1000, dropout: float = 0.5) -> NiN:
-    """The ImageNet Network in Network at 3x224x224."""
-    return _build_nin(num_classes=num_classes, dropout=dropout)

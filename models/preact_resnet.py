@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from functools import partial
 
 import torch
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "PreActBottleneck",
@@ -20,8 +22,14 @@ __all__ = [
     "preact_resnet1001",
 ]
 
-_PAPER = "Identity Mappings in Deep Residual Networks"
-_ARXIV = "1603.05027"
+PREACT_RESNET = Family(
+    "preact_resnet",
+    year=2016,
+    paper="Identity Mappings in Deep Residual Networks",
+    arxiv="1603.05027",
+    input_size=(3, 224, 224),
+)
+_CIFAR = dataclasses.replace(PREACT_RESNET, input_size=(3, 32, 32), num_classes=10)
 
 # Units per stage of the ImageNet nets: the stage layout of the original ResNet paper (arXiv
 # 1512.03385, Table 1), which the pre-activation paper keeps and only reorders inside each unit.
@@ -163,31 +171,30 @@ class PreActResNet(nn.Module):
         return self.fc(x)
 
 
-def _build_preact_resnet(
-    depth: int, *, dataset: str, num_classes: int, stride_in_1x1: bool = True
-) -> PreActResNet:
-    if dataset == "imagenet":
-        if depth not in _IMAGENET_LAYERS:
-            known = sorted(_IMAGENET_LAYERS)
-            raise ValueError(f"no ImageNet pre-activation ResNet of depth {depth}; expected one of {known}")
-        return PreActResNet(
-            _IMAGENET_LAYERS[depth],
-            _IMAGENET_WIDTHS,
-            _IMAGENET_STRIDES,
-            stem="imagenet",
-            num_classes=num_classes,
-            stride_in_1x1=stride_in_1x1,
-        )
+def _imagenet(depth: int) -> partial[PreActResNet]:
+    """The builder of the ImageNet pre-activation ResNet-``depth`` (50, 101, 152)."""
+    return partial(PreActResNet, _IMAGENET_LAYERS[depth], _IMAGENET_WIDTHS, _IMAGENET_STRIDES, stem="imagenet")
+
+
+def _cifar(depth: int) -> partial[PreActResNet]:
+    """The builder of the CIFAR pre-activation ResNet-``depth``: depth 9n + 2 (164, 1001)."""
     if (depth - 2) % 9 != 0 or depth < 11:
         raise ValueError(f"a CIFAR pre-activation ResNet has depth 9n + 2 (164, 1001), got {depth}")
     n = (depth - 2) // 9
-    return PreActResNet(
-        (n, n, n),
-        _CIFAR_WIDTHS,
-        _CIFAR_STRIDES,
-        stem="cifar",
-        num_classes=num_classes,
-        stride_in_1x1=stride_in_1x1,
+    return partial(PreActResNet, (n, n, n), _CIFAR_WIDTHS, _CIFAR_STRIDES, stem="cifar", num_classes=10)
+
+
+def _depth(depth: int) -> Published:
+    """The depth in the model's name: its weight layers on the longest path."""
+    name = f"ResNet-{depth}"
+    if depth not in _IMAGENET_LAYERS:
+        name += f": 9n + 2 with n = {(depth - 2) // 9}"
+    return Published(
+        metric="depth",
+        value=depth,
+        source=f"model name ({name})",
+        convention="weight layers on the longest path",
+        exact=True,
     )
 
 
@@ -204,64 +211,28 @@ _IMAGENET_NOTES = (
 )
 
 
-@register_model(
+preact_resnet50 = PREACT_RESNET.register(
     "preact_resnet50",
-    family="preact_resnet",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _imagenet(50),
     notes=_IMAGENET_NOTES,
-    published=(
-        Published(
-            metric="depth", value=50, source="model name (ResNet-50)",
-            convention="weight layers on the longest path", exact=True,
-        ),
-    ),
+    published=(_depth(50),),
 )
-def preact_resnet50(*, num_classes: int = 1000, stride_in_1x1: bool = True) -> PreActResNet:
-    """Pre-activation ResNet-50 at 3x224x224."""
-    return _build_preact_resnet(50, dataset="imagenet", num_classes=num_classes, stride_in_1x1=stride_in_1x1)
 
 
-@register_model(
+preact_resnet101 = PREACT_RESNET.register(
     "preact_resnet101",
-    family="preact_resnet",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _imagenet(101),
     notes=_IMAGENET_NOTES,
-    published=(
-        Published(
-            metric="depth", value=101, source="model name (ResNet-101)",
-            convention="weight layers on the longest path", exact=True,
-        ),
-    ),
+    published=(_depth(101),),
 )
-def preact_resnet101(*, num_classes: int = 1000, stride_in_1x1: bool = True) -> PreActResNet:
-    """Pre-activation ResNet-101 at 3x224x224."""
-    return _build_preact_resnet(101, dataset="imagenet", num_classes=num_classes, stride_in_1x1=stride_in_1x1)
 
 
-@register_model(
+preact_resnet152 = PREACT_RESNET.register(
     "preact_resnet152",
-    family="preact_resnet",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _imagenet(152),
     notes=_IMAGENET_NOTES,
-    published=(
-        Published(
-            metric="depth", value=152, source="model name (ResNet-152)",
-            convention="weight layers on the longest path", exact=True,
-        ),
-    ),
+    published=(_depth(152),),
 )
-def preact_resnet152(*, num_classes: int = 1000, stride_in_1x1: bool = True) -> PreActResNet:
-    """Pre-activation ResNet-152 at 3x224x224."""
-    return _build_preact_resnet(152, dataset="imagenet", num_classes=num_classes, stride_in_1x1=stride_in_1x1)
 
 
 _CIFAR_NOTES = (
@@ -275,54 +246,36 @@ _CIFAR_NOTES = (
 )
 
 
-@register_model(
+preact_resnet164 = _CIFAR.register(
     "preact_resnet164",
-    family="preact_resnet",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 32, 32),
-    num_classes=10,
+    _cifar(164),
     notes=_CIFAR_NOTES,
     published=(
         Published.quoted(
-            "1.7M", metric="params", source="paper, CIFAR-10 results (#params of ResNet-164)",
+            "1.7M",
+            metric="params",
+            source="paper, CIFAR-10 results (#params of ResNet-164)",
             convention="rounded to 0.1M",
         ),
-        Published(
-            metric="depth", value=164, source="model name (ResNet-164: 9n + 2 with n = 18)",
-            convention="weight layers on the longest path", exact=True,
-        ),
+        _depth(164),
     ),
 )
-def preact_resnet164(*, num_classes: int = 10, stride_in_1x1: bool = True) -> PreActResNet:
-    """Pre-activation ResNet-164 for CIFAR at 3x32x32."""
-    return _build_preact_resnet(164, dataset="cifar", num_classes=num_classes, stride_in_1x1=stride_in_1x1)
 
 
-@register_model(
+preact_resnet1001 = _CIFAR.register(
     "preact_resnet1001",
-    family="preact_resnet",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 32, 32),
-    num_classes=10,
+    _cifar(1001),
     notes=_CIFAR_NOTES,
     published=(
         Published.quoted(
-            "10.2M", metric="params", source="paper, CIFAR-10 results (#params of ResNet-1001)",
+            "10.2M",
+            metric="params",
+            source="paper, CIFAR-10 results (#params of ResNet-1001)",
             convention="rounded to 0.1M",
             deviation="we count BN's scale and shift: 10,327,706 parameters (10.3M); the paper's "
             "10.2M matches the conv and linear layers alone (10,178,490), i.e. it leaves out the "
             "149,216 BN parameters (at ResNet-164's size both counts round to 1.7M)",
         ),
-        Published(
-            metric="depth", value=1001, source="model name (ResNet-1001: 9n + 2 with n = 111)",
-            convention="weight layers on the longest path", exact=True,
-        ),
+        _depth(1001),
     ),
 )
-def preact_resnet1001(*, num_classes: int = 10, stride_in_1x1: bool = True) -> PreActResNet:
-    """Pre-activation ResNet-1001 for CIFAR at 3x32x32."""
-    return _build_preact_resnet(1001, dataset="cifar", num_classes=num_classes, stride_in_1x1=stride_in_1x1)

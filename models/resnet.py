@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 import torch
 from torch import nn
 
 from ._common import init_conv_bn_linear, is_meta
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
+    "STAGE_BLOCKS",
     "BasicBlock",
     "Bottleneck",
     "PlainBlock",
@@ -29,10 +32,25 @@ __all__ = [
     "wide_resnet50_2",
 ]
 
-_PAPER = "Deep Residual Learning for Image Recognition"
-_ARXIV = "1512.03385"
-_WRN_PAPER = "Wide Residual Networks"
-_WRN_ARXIV = "1605.07146"
+RESNET = Family(
+    "resnet",
+    year=2015,
+    paper="Deep Residual Learning for Image Recognition",
+    arxiv="1512.03385",
+    input_size=(3, 224, 224),
+)
+# Wide ResNet-50-2 is registered with the ResNets (same network, wider bottlenecks) but from its own paper.
+_WIDE_RESNET = dataclasses.replace(RESNET, year=2016, paper="Wide Residual Networks", arxiv="1605.07146")
+
+# Paper Table 1: blocks per stage (conv2_x, conv3_x, conv4_x, conv5_x) for each depth; 18 and 34 use
+# basic blocks, the deeper nets bottlenecks. ResNeXt and SENet build on the 50- and 101-layer rows.
+STAGE_BLOCKS: dict[int, tuple[int, int, int, int]] = {
+    18: (2, 2, 2, 2),
+    34: (3, 4, 6, 3),
+    50: (3, 4, 6, 3),
+    101: (3, 4, 23, 3),
+    152: (3, 8, 36, 3),
+}
 
 NormLayer = Callable[[int], nn.Module]
 
@@ -55,11 +73,26 @@ def conv1x1(in_planes: int, out_planes: int, stride: int = 1) -> nn.Conv2d:
     return nn.Conv2d(in_planes, out_planes, kernel_size=1, stride=stride, bias=False)
 
 
-class BasicBlock(nn.Module):
-    """Two 3x3 convs with an identity (or projection) shortcut: the block of ResNet-18/34 (paper Fig. 5 left)."""
+class _ResidualBlock(nn.Module):
+    """A residual branch added to its shortcut (identity, or the ``downsample`` projection), then ReLU."""
 
     expansion: ClassVar[int] = 1
     shortcut: ClassVar[bool] = True
+    relu: nn.ReLU
+    downsample: nn.Module | None
+
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.residual(x)
+        identity = x if self.downsample is None else self.downsample(x)
+        out += identity
+        return self.relu(out)
+
+
+class BasicBlock(_ResidualBlock):
+    """Two 3x3 convs with an identity (or projection) shortcut: the block of ResNet-18/34 (paper Fig. 5 left)."""
 
     def __init__(
         self,
@@ -89,14 +122,9 @@ class BasicBlock(nn.Module):
         self.downsample = downsample
         self.stride = stride
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        identity = x
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
         out = self.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        if self.downsample is not None:
-            identity = self.downsample(x)
-        out += identity
-        return self.relu(out)
+        return self.bn2(self.conv2(out))
 
 
 class PlainBlock(BasicBlock):
@@ -112,20 +140,22 @@ class PlainBlock(BasicBlock):
         super().__init__(inplanes, planes, stride, None, **kwargs)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # Not relu(self.residual(x)): that frees the first activation before the last ReLU runs, one op
+        # earlier than this, and would lower the plain nets' measured peak memory.
         out = self.relu(self.bn1(self.conv1(x)))
         return self.relu(self.bn2(self.conv2(out)))
 
 
-class Bottleneck(nn.Module):
+class Bottleneck(_ResidualBlock):
     """1x1 reduce, 3x3, 1x1 expand (x4) with a shortcut: the block of ResNet-50/101/152 (paper Fig. 5 right).
 
     ``stride_in_1x1=False`` puts a stage's downsampling stride in the 3x3 conv ("v1.5", torchvision);
     ``True`` puts it in the first 1x1 conv as the paper and the original Caffe models do ("v1").
-    ``groups`` and ``base_width`` widen or split the 3x3 conv for ResNeXt and Wide ResNet.
+    ``groups`` and ``base_width`` widen or split the 3x3 conv for ResNeXt (cardinality C and
+    bottleneck width d: the 3x3 is ``int(planes * d / 64) * C`` wide) and Wide ResNet.
     """
 
     expansion: ClassVar[int] = 4
-    shortcut: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -153,15 +183,10 @@ class Bottleneck(nn.Module):
         self.downsample = downsample
         self.stride = stride
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        identity = x
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
-        out = self.bn3(self.conv3(out))
-        if self.downsample is not None:
-            identity = self.downsample(x)
-        out += identity
-        return self.relu(out)
+        return self.bn3(self.conv3(out))
 
 
 Block = type[BasicBlock] | type[Bottleneck]
@@ -171,7 +196,8 @@ class ResNet(nn.Module):
     """The ImageNet ResNet of paper Table 1: a 7x7 stem, four stages of blocks, global pool and fc.
 
     Shortcuts use option B: identity where the shape is kept, a strided 1x1 conv + BN projection
-    (``downsample``) where it changes. Module names follow torchvision.
+    (``downsample``) where it changes. Module names follow torchvision. ``block_kwargs`` go to every
+    block (e.g. SENet's ``reduction``).
     """
 
     def __init__(
@@ -185,6 +211,7 @@ class ResNet(nn.Module):
         zero_init_residual: bool = False,
         replace_stride_with_dilation: list[bool] | tuple[bool, bool, bool] | None = None,
         norm_layer: NormLayer | None = None,
+        block_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__()
         if len(layers) != 4:
@@ -199,6 +226,7 @@ class ResNet(nn.Module):
         self.groups = groups
         self.base_width = width_per_group
         self.stride_in_1x1 = stride_in_1x1
+        self._block_kwargs = dict(block_kwargs or {})
 
         # conv1 / pool of Table 1: 224 -> 112 -> 56.
         self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
@@ -233,13 +261,17 @@ class ResNet(nn.Module):
             self.dilation *= stride
             stride = 1
         # Option B: project only where the shortcut would otherwise not match the block's output.
-        if getattr(block, "shortcut", True) and (stride != 1 or self.inplanes != planes * block.expansion):
+        if block.shortcut and (stride != 1 or self.inplanes != planes * block.expansion):
             downsample = nn.Sequential(
                 conv1x1(self.inplanes, planes * block.expansion, stride),
                 norm_layer(planes * block.expansion),
             )
         common = dict(
-            groups=self.groups, base_width=self.base_width, norm_layer=norm_layer, stride_in_1x1=self.stride_in_1x1
+            groups=self.groups,
+            base_width=self.base_width,
+            norm_layer=norm_layer,
+            stride_in_1x1=self.stride_in_1x1,
+            **self._block_kwargs,
         )
         layers: list[nn.Module] = [
             block(self.inplanes, planes, stride, downsample, dilation=previous_dilation, **common)
@@ -260,42 +292,28 @@ class ResNet(nn.Module):
         return self.fc(x)
 
 
-# Paper Table 1: block type and blocks per stage (conv2_x, conv3_x, conv4_x, conv5_x) for each depth.
-_TABLE_1: dict[int, tuple[Block, tuple[int, int, int, int]]] = {
-    18: (BasicBlock, (2, 2, 2, 2)),
-    34: (BasicBlock, (3, 4, 6, 3)),
-    50: (Bottleneck, (3, 4, 6, 3)),
-    101: (Bottleneck, (3, 4, 23, 3)),
-    152: (Bottleneck, (3, 8, 36, 3)),
-}
-
-
-def _build_resnet(
-    block: Block,
-    layers: list[int] | tuple[int, ...],
-    *,
-    num_classes: int = 1000,
-    **kwargs: object,
-) -> ResNet:
-    """A ResNet from a block type and the blocks per stage (other families reuse this with their own tables)."""
-    return ResNet(block, layers, num_classes=num_classes, **kwargs)  # type: ignore[arg-type]
-
-
-def _table_1(depth: int, *, plain: bool = False, **kwargs: object) -> ResNet:
-    block, layers = _TABLE_1[depth]
-    if plain:
-        if block is not BasicBlock:
-            raise ValueError("the paper's plain baselines are the 18- and 34-layer nets")
-        block = PlainBlock
-    return _build_resnet(block, layers, **kwargs)
+def _table_1(depth: int, block: Block | None = None, **kwargs: Any) -> partial[ResNet]:
+    """The builder of the ResNet of paper Table 1 with ``depth`` layers (``block`` overrides its block type)."""
+    default_block: Block = BasicBlock if depth < 50 else Bottleneck
+    return partial(ResNet, block or default_block, STAGE_BLOCKS[depth], **kwargs)
 
 
 # ---------------------------------------------------------------------------- published figures
 
+# By depth: torchvision's ResNet<depth>_Weights.IMAGENET1K_V1 (parameters, 'GFLOPS', i.e. MACs of its
+# v1.5 layout) and the 'FLOPs' (multiply-adds) of the paper's Table 1.
+_FIGURES: dict[int, tuple[int, str, str]] = {
+    18: (11_689_512, "1.81G", "1.8G"),
+    34: (21_797_672, "3.66G", "3.6G"),
+    50: (25_557_032, "4.09G", "3.8G"),
+    101: (44_549_160, "7.8G", "7.6G"),
+    152: (60_192_808, "11.51G", "11.3G"),
+}
 
-def _tv_params(weights: str, value: int) -> Published:
+
+def _tv_params(weights: str, value: int, note: str = "") -> Published:
     return Published(
-        metric="params", value=value, source=f"torchvision docs ({weights})", convention="exact count", exact=True
+        metric="params", value=value, source=f"torchvision docs ({weights}){note}", convention="exact count", exact=True
     )
 
 
@@ -340,6 +358,23 @@ _V1_TV_DEVIATION = (
 )
 
 
+def _figures(depth: int, *, v1: bool = False, paper_deviation: str = "") -> tuple[Published, ...]:
+    """The published figures of ResNet-``depth``: torchvision's (whose MACs are for the v1.5 layout), the
+    paper's and the depth; ``v1`` for the paper's layout (stride in the first 1x1 conv)."""
+    weights = f"ResNet{depth}_Weights.IMAGENET1K_V1"
+    params, tv_gmacs, paper_gmacs = _FIGURES[depth]
+    paper = _paper_macs(paper_gmacs, depth, deviation=paper_deviation)
+    if v1:
+        moved = "; moving the stride changes no weight shape"
+        return (
+            _tv_params(weights, params, moved),
+            paper,
+            _tv_macs(weights, tv_gmacs, deviation=_V1_TV_DEVIATION),
+            _depth(depth),
+        )
+    return (_tv_params(weights, params), _tv_macs(weights, tv_gmacs), paper, _depth(depth))
+
+
 # ---------------------------------------------------------------------------- basic-block ResNets
 
 _BASIC_NOTES = (
@@ -350,52 +385,20 @@ _BASIC_NOTES = (
     "normal fan_out) except that the fc bias starts at zero."
 )
 
+resnet18 = RESNET.register("resnet18", _table_1(18), notes=_BASIC_NOTES, published=_figures(18))
 
-@register_model(
-    "resnet18",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
-    notes=_BASIC_NOTES,
-    published=(
-        _tv_params("ResNet18_Weights.IMAGENET1K_V1", 11_689_512),
-        _tv_macs("ResNet18_Weights.IMAGENET1K_V1", "1.81G"),
-        _paper_macs("1.8G", 18),
-        _depth(18),
-    ),
-)
-def resnet18(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-18 (paper Table 1) at 3x224x224."""
-    return _table_1(18, num_classes=num_classes, **kwargs)
-
-
-@register_model(
+resnet34 = RESNET.register(
     "resnet34",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(34),
     notes=_BASIC_NOTES,
-    published=(
-        _tv_params("ResNet34_Weights.IMAGENET1K_V1", 21_797_672),
-        _tv_macs("ResNet34_Weights.IMAGENET1K_V1", "3.66G"),
-        _paper_macs(
-            "3.6G",
-            34,
-            deviation="the paper's 3.6e9 is the 34-layer plain baseline's cost (Section 3.3: 'Our 34-layer "
-            "baseline has 3.6 billion FLOPs'; plain34 here: 3.644G), which equals ResNet-34 with "
-            "parameter-free option-A shortcuts; the three option-B projections add 19.3M MACs "
-            "(3 x 6.42M), giving 3.664G, which rounds to 3.7",
-        ),
-        _depth(34),
+    published=_figures(
+        34,
+        paper_deviation="the paper's 3.6e9 is the 34-layer plain baseline's cost (Section 3.3: 'Our 34-layer "
+        "baseline has 3.6 billion FLOPs'; plain34 here: 3.644G), which equals ResNet-34 with "
+        "parameter-free option-A shortcuts; the three option-B projections add 19.3M MACs "
+        "(3 x 6.42M), giving 3.664G, which rounds to 3.7",
     ),
 )
-def resnet34(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-34 (paper Table 1) at 3x224x224."""
-    return _table_1(34, num_classes=num_classes, **kwargs)
 
 
 # ---------------------------------------------------------------------------- bottleneck ResNets
@@ -414,145 +417,57 @@ _V1_NOTES = (
     "on the fc; counts here use a plain affine BN (2 params per channel), as torchvision."
 )
 
-
-@register_model(
+resnet50 = RESNET.register(
     "resnet50",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(50),
     notes=_V15_NOTES.format(v1="resnet50_v1"),
     aliases=("resnet50_v1_5",),
-    published=(
-        _tv_params("ResNet50_Weights.IMAGENET1K_V1", 25_557_032),
-        _tv_macs("ResNet50_Weights.IMAGENET1K_V1", "4.09G"),
-        _paper_macs("3.8G", 50, deviation=_V15_PAPER_DEVIATION),
-        _depth(50),
-    ),
+    published=_figures(50, paper_deviation=_V15_PAPER_DEVIATION),
 )
-def resnet50(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-50 v1.5 (stride in the 3x3 conv, as torchvision) at 3x224x224."""
-    return _table_1(50, num_classes=num_classes, **kwargs)
 
-
-@register_model(
+resnet101 = RESNET.register(
     "resnet101",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(101),
     notes=_V15_NOTES.format(v1="resnet101_v1"),
     aliases=("resnet101_v1_5",),
-    published=(
-        _tv_params("ResNet101_Weights.IMAGENET1K_V1", 44_549_160),
-        _tv_macs("ResNet101_Weights.IMAGENET1K_V1", "7.8G"),
-        _paper_macs("7.6G", 101, deviation=_V15_PAPER_DEVIATION),
-        _depth(101),
-    ),
+    published=_figures(101, paper_deviation=_V15_PAPER_DEVIATION),
 )
-def resnet101(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-101 v1.5 (stride in the 3x3 conv, as torchvision) at 3x224x224."""
-    return _table_1(101, num_classes=num_classes, **kwargs)
 
-
-@register_model(
+resnet152 = RESNET.register(
     "resnet152",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(152),
     notes=_V15_NOTES.format(v1="resnet152_v1"),
     aliases=("resnet152_v1_5",),
-    published=(
-        _tv_params("ResNet152_Weights.IMAGENET1K_V1", 60_192_808),
-        _tv_macs("ResNet152_Weights.IMAGENET1K_V1", "11.51G"),
-        _paper_macs("11.3G", 152, deviation=_V15_PAPER_DEVIATION),
-        _depth(152),
-    ),
+    published=_figures(152, paper_deviation=_V15_PAPER_DEVIATION),
 )
-def resnet152(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-152 v1.5 (stride in the 3x3 conv, as torchvision) at 3x224x224."""
-    return _table_1(152, num_classes=num_classes, **kwargs)
 
-
-def _v1_params(weights: str, value: int) -> Published:
-    return Published(
-        metric="params",
-        value=value,
-        source=f"torchvision docs ({weights}); moving the stride changes no weight shape",
-        convention="exact count",
-        exact=True,
-    )
-
-
-@register_model(
+resnet50_v1 = RESNET.register(
     "resnet50_v1",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(50, stride_in_1x1=True),
     notes=_V1_NOTES.format(v15="resnet50"),
-    published=(
-        _v1_params("ResNet50_Weights.IMAGENET1K_V1", 25_557_032),
-        _paper_macs(
-            "3.8G",
-            50,
-            deviation="v1 ResNet-50 has 3.858 GMACs (3.856 without the fc), which rounds to 3.9; the same "
-            "table rounds 101/152 to nearest (7.57 -> 7.6, 11.28 -> 11.3), so '3.8' reads as a truncation "
-            "or slip in the paper rather than a different architecture or counting rule (dropping the fc "
-            "gives 3.856, dropping the four projection shortcuts 3.50)",
-        ),
-        _tv_macs("ResNet50_Weights.IMAGENET1K_V1", "4.09G", deviation=_V1_TV_DEVIATION),
-        _depth(50),
+    published=_figures(
+        50,
+        v1=True,
+        paper_deviation="v1 ResNet-50 has 3.858 GMACs (3.856 without the fc), which rounds to 3.9; the same "
+        "table rounds 101/152 to nearest (7.57 -> 7.6, 11.28 -> 11.3), so '3.8' reads as a truncation "
+        "or slip in the paper rather than a different architecture or counting rule (dropping the fc "
+        "gives 3.856, dropping the four projection shortcuts 3.50)",
     ),
 )
-def resnet50_v1(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-50 as in the paper (stride in the first 1x1 conv) at 3x224x224."""
-    return _table_1(50, num_classes=num_classes, stride_in_1x1=True, **kwargs)
 
-
-@register_model(
+resnet101_v1 = RESNET.register(
     "resnet101_v1",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(101, stride_in_1x1=True),
     notes=_V1_NOTES.format(v15="resnet101"),
-    published=(
-        _v1_params("ResNet101_Weights.IMAGENET1K_V1", 44_549_160),
-        _paper_macs("7.6G", 101),
-        _tv_macs("ResNet101_Weights.IMAGENET1K_V1", "7.8G", deviation=_V1_TV_DEVIATION),
-        _depth(101),
-    ),
+    published=_figures(101, v1=True),
 )
-def resnet101_v1(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-101 as in the paper (stride in the first 1x1 conv) at 3x224x224."""
-    return _table_1(101, num_classes=num_classes, stride_in_1x1=True, **kwargs)
 
-
-@register_model(
+resnet152_v1 = RESNET.register(
     "resnet152_v1",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(152, stride_in_1x1=True),
     notes=_V1_NOTES.format(v15="resnet152"),
-    published=(
-        _v1_params("ResNet152_Weights.IMAGENET1K_V1", 60_192_808),
-        _paper_macs("11.3G", 152),
-        _tv_macs("ResNet152_Weights.IMAGENET1K_V1", "11.51G", deviation=_V1_TV_DEVIATION),
-        _depth(152),
-    ),
+    published=_figures(152, v1=True),
 )
-def resnet152_v1(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """ResNet-152 as in the paper (stride in the first 1x1 conv) at 3x224x224."""
-    return _table_1(152, num_classes=num_classes, stride_in_1x1=True, **kwargs)
 
 
 # ---------------------------------------------------------------------------- plain baselines
@@ -564,29 +479,16 @@ _PLAIN_NOTES = (
     "torchvision's ResNet so that the two nets can be compared layer by layer. Not in torchvision."
 )
 
-
-@register_model(
+plain18 = RESNET.register(
     "plain18",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(18, PlainBlock),
     notes=_PLAIN_NOTES.format(depth=18),
-    published=(_paper_macs("1.8G", 18), _depth(18)),
+    published=(_paper_macs(_FIGURES[18][2], 18), _depth(18)),
 )
-def plain18(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """The 18-layer plain net (no shortcuts) at 3x224x224."""
-    return _table_1(18, plain=True, num_classes=num_classes, **kwargs)
 
-
-@register_model(
+plain34 = RESNET.register(
     "plain34",
-    family="resnet",
-    year=2015,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(34, PlainBlock),
     notes=_PLAIN_NOTES.format(depth=34),
     published=(
         Published.quoted(
@@ -599,21 +501,13 @@ def plain18(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
         _depth(34),
     ),
 )
-def plain34(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
-    """The 34-layer plain net (no shortcuts) at 3x224x224."""
-    return _table_1(34, plain=True, num_classes=num_classes, **kwargs)
 
 
 # ---------------------------------------------------------------------------- Wide ResNet
 
-
-@register_model(
+wide_resnet50_2 = _WIDE_RESNET.register(
     "wide_resnet50_2",
-    family="resnet",
-    year=2016,
-    paper=_WRN_PAPER,
-    arxiv=_WRN_ARXIV,
-    input_size=(3, 224, 224),
+    _table_1(50, width_per_group=128),
     notes=(
         "The ImageNet WRN-50-2-bottleneck as torchvision: ResNet-50 v1.5 with the inner 1x1/3x3 width "
         "of every bottleneck doubled (width_per_group=128; last block 2048-1024-2048) while the block "
@@ -632,6 +526,3 @@ def plain34(*, num_classes: int = 1000, **kwargs: object) -> ResNet:
         _depth(50),
     ),
 )
-def wide_resnet50_2(*, num_classes: int = 1000, width_per_group: int = 128, **kwargs: object) -> ResNet:
-    """Wide ResNet-50-2 (bottleneck width x2) at 3x224x224."""
-    return _table_1(50, num_classes=num_classes, width_per_group=width_per_group, **kwargs)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
 import torch
-from torch import nn
 
-from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
+from .resnet import STAGE_BLOCKS, Bottleneck, ResNet
 
 __all__ = [
     "Bottleneck",
@@ -21,145 +20,39 @@ __all__ = [
     "resnext50_8x14d",
 ]
 
-_PAPER = "Aggregated Residual Transformations for Deep Neural Networks"
-_ARXIV = "1611.05431"
-
-# Blocks per stage (conv2_x .. conv5_x), paper Table 1 and Section 5.1 ("we follow [ResNet] to
-# construct 50-layer and 101-layer residual networks").
-_DEPTHS: dict[int, tuple[int, int, int, int]] = {
-    50: (3, 4, 6, 3),
-    101: (3, 4, 23, 3),
-}
-
-# Bottleneck planes per stage; the block's output is planes * Bottleneck.expansion
-# (256, 512, 1024, 2048 in Table 1) and every width doubles when the map is subsampled (Section 3.1).
-_STAGE_PLANES: tuple[int, int, int, int] = (64, 128, 256, 512)
+RESNEXT = Family(
+    "resnext",
+    year=2016,
+    paper="Aggregated Residual Transformations for Deep Neural Networks",
+    arxiv="1611.05431",
+    input_size=(3, 224, 224),
+)
 
 
-def _conv1x1(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(in_channels, out_channels, kernel_size=1, stride=stride, bias=False)
+class ResNeXt(ResNet):
+    """ResNet of ``Bottleneck`` blocks in the grouped-convolution form of Figure 3(c).
 
-
-class Bottleneck(nn.Module):
-    """The ResNeXt block in the grouped-convolution form of Figure 3(c).
-
-    ``groups`` is the cardinality C and ``base_width`` the bottleneck width d of the conv2 template;
-    the grouped 3x3 is ``int(planes * d / 64) * C`` channels wide (128 for 32x4d at conv2), which for
-    C=1, d=64 is exactly ResNet's bottleneck. ``stride_in_1x1`` moves the subsampling from the 3x3
-    (fb.resnet.torch, used by the paper, Section 4) to the first 1x1 (the original Caffe ResNets).
+    ``groups`` is the cardinality C and ``width_per_group`` the bottleneck width d of the conv2
+    template: the grouped 3x3 is ``int(planes * d / 64) * C`` channels wide (128 for 32x4d at conv2),
+    and C=1, d=64 is exactly ResNet's bottleneck. As in torchvision, which builds its ResNeXts as
+    ``ResNet(Bottleneck, layers, groups=32, width_per_group=4)``, the layers are ResNet's (Section 5.1:
+    "we follow [ResNet] to construct 50-layer and 101-layer residual networks"): subsampling in the
+    grouped 3x3 (fb.resnet.torch, used by the paper, Section 4) and projection shortcuts only where
+    the shape changes.
     """
 
-    expansion = 4
-
-    def __init__(
-        self,
-        in_channels: int,
-        planes: int,
-        stride: int = 1,
-        groups: int = 1,
-        base_width: int = 64,
-        stride_in_1x1: bool = False,
-    ) -> None:
-        super().__init__()
-        width = int(planes * (base_width / 64.0)) * groups
-        out_channels = planes * self.expansion
-        stride_1x1, stride_3x3 = (stride, 1) if stride_in_1x1 else (1, stride)
-        self.conv1 = _conv1x1(in_channels, width, stride_1x1)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.conv2 = nn.Conv2d(
-            width, width, kernel_size=3, stride=stride_3x3, padding=1, groups=groups, bias=False
-        )
-        self.bn2 = nn.BatchNorm2d(width)
-        self.conv3 = _conv1x1(width, out_channels)
-        self.bn3 = nn.BatchNorm2d(out_channels)
-        self.relu = nn.ReLU(inplace=True)
-        # Projection shortcut only where the shape changes (option B of the ResNet paper, Section 4).
-        self.downsample: nn.Sequential | None = None
-        if stride != 1 or in_channels != out_channels:
-            self.downsample = nn.Sequential(
-                _conv1x1(in_channels, out_channels, stride), nn.BatchNorm2d(out_channels)
-            )
-
-    def residual(self, x: torch.Tensor) -> torch.Tensor:
-        """The aggregated transformation (everything before the addition)."""
-        out = self.relu(self.bn1(self.conv1(x)))
-        out = self.relu(self.bn2(self.conv2(out)))
-        return self.bn3(self.conv3(out))
-
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.residual(x)
-        identity = x if self.downsample is None else self.downsample(x)
-        out += identity
-        # ReLU after the addition, not on the branch (Section 4, following ResNet).
-        return self.relu(out)
-
-
-class ResNeXt(nn.Module):
-    """A ResNet-style network of ``Bottleneck`` blocks: 7x7 stem, four stages, global pool, fc.
-
-    ``block`` builds each block from ``(in_channels, planes, stride)`` plus the keyword arguments
-    ``groups``, ``base_width`` and ``stride_in_1x1``; SENet passes its SE block here.
-    ``ceil_mode_pool`` replaces the stem pool's padding by Caffe's rounding up (same 56x56 output).
-    """
-
-    def __init__(
-        self,
-        layers: tuple[int, int, int, int],
-        *,
-        groups: int = 32,
-        width_per_group: int = 4,
-        num_classes: int = 1000,
-        block: Callable[..., Bottleneck] = Bottleneck,
-        stride_in_1x1: bool = False,
-        ceil_mode_pool: bool = False,
-    ) -> None:
-        super().__init__()
-        self.groups = groups
-        self.width_per_group = width_per_group
-        self.conv1 = nn.Conv2d(3, 64, kernel_size=7, stride=2, padding=3, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        self.relu = nn.ReLU(inplace=True)
-        if ceil_mode_pool:
-            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)
-        else:
-            self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
-
-        in_channels = 64
-        stages: list[nn.Sequential] = []
-        for i, (planes, n_blocks) in enumerate(zip(_STAGE_PLANES, layers)):
-            # conv2_x follows the max pool and keeps 56x56; conv3_x..conv5_x halve the map.
-            first_stride = 1 if i == 0 else 2
-            blocks: list[nn.Module] = []
-            for j in range(n_blocks):
-                blocks.append(
-                    block(
-                        in_channels,
-                        planes,
-                        first_stride if j == 0 else 1,
-                        groups=groups,
-                        base_width=width_per_group,
-                        stride_in_1x1=stride_in_1x1,
-                    )
-                )
-                in_channels = planes * Bottleneck.expansion
-            stages.append(nn.Sequential(*blocks))
-        self.layer1, self.layer2, self.layer3, self.layer4 = stages
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(in_channels, num_classes)
-        # The paper adopts He et al.'s initialisation (Section 4); skipped on meta.
-        init_conv_bn_linear(self, linear_std=None)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # The same ops as ResNet.forward, but the nested calls keep the stem's output referenced until
+        # the last stage returns: the measured peak memory of the ResNeXts and SENets counts it.
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
         x = torch.flatten(self.avgpool(x), 1)
         return self.fc(x)
 
 
-def _build_resnext(depth: int, groups: int, width_per_group: int, *, num_classes: int = 1000) -> ResNeXt:
-    if depth not in _DEPTHS:
-        raise ValueError(f"unsupported ResNeXt depth {depth}; expected one of {sorted(_DEPTHS)}")
-    return ResNeXt(_DEPTHS[depth], groups=groups, width_per_group=width_per_group, num_classes=num_classes)
+def _resnext(depth: int, cardinality: int, width: int) -> partial[ResNeXt]:
+    """The builder of ResNeXt-``depth`` (C x d)."""
+    return partial(ResNeXt, Bottleneck, STAGE_BLOCKS[depth], groups=cardinality, width_per_group=width)
 
 
 _TEMPLATE_NOTE = (
@@ -175,9 +68,7 @@ def _template_published(*, params_deviation: str = "", macs_deviation: str = "")
     # (multiply-adds, Section 3.1) and "~25 million parameters", but only roughly (Section 3.4).
     source = "paper Table 3 / Figure 5 captions (preserved complexity)"
     return (
-        Published.quoted(
-            "25M", metric="params", source=source, convention="approximate", deviation=params_deviation
-        ),
+        Published.quoted("25M", metric="params", source=source, convention="approximate", deviation=params_deviation),
         Published.quoted(
             "4.1G",
             metric="macs",
@@ -188,13 +79,9 @@ def _template_published(*, params_deviation: str = "", macs_deviation: str = "")
     )
 
 
-@register_model(
+resnext50_32x4d = RESNEXT.register(
     "resnext50_32x4d",
-    family="resnext",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _resnext(50, 32, 4),
     aliases=("resnext50",),
     notes=(
         "ResNeXt-50 (32x4d) of Table 1: grouped 3x3 with 32 groups, inner widths 128/256/512/1024, "
@@ -217,9 +104,7 @@ def _template_published(*, params_deviation: str = "", macs_deviation: str = "")
             source="torchvision docs (ResNeXt50_32X4D_Weights.IMAGENET1K_V1, GFLOPS)",
             convention="MACs called GFLOPS, 224x224",
         ),
-        Published.quoted(
-            "25.0M", metric="params", source="paper Table 1 (25.0x10^6)", convention="rounded"
-        ),
+        Published.quoted("25.0M", metric="params", source="paper Table 1 (25.0x10^6)", convention="rounded"),
         Published.quoted(
             "4.2G",
             metric="macs",
@@ -228,18 +113,11 @@ def _template_published(*, params_deviation: str = "", macs_deviation: str = "")
         ),
     ),
 )
-def resnext50_32x4d(*, num_classes: int = 1000, groups: int = 32, width_per_group: int = 4) -> ResNeXt:
-    """ResNeXt-50 (32x4d) at 3x224x224."""
-    return _build_resnext(50, groups, width_per_group, num_classes=num_classes)
 
 
-@register_model(
+resnext101_32x4d = RESNEXT.register(
     "resnext101_32x4d",
-    family="resnext",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _resnext(101, 32, 4),
     notes=(
         "ResNeXt-101 (32x4d) of Table 3 (bottom): the 32x4d template on ResNet-101's 3/4/23/3 "
         "blocks, laid out as resnext50_32x4d. torchvision ships only the 32x8d and 64x4d 101-layer "
@@ -271,18 +149,11 @@ def resnext50_32x4d(*, num_classes: int = 1000, groups: int = 32, width_per_grou
         ),
     ),
 )
-def resnext101_32x4d(*, num_classes: int = 1000, groups: int = 32, width_per_group: int = 4) -> ResNeXt:
-    """ResNeXt-101 (32x4d) at 3x224x224."""
-    return _build_resnext(101, groups, width_per_group, num_classes=num_classes)
 
 
-@register_model(
+resnext50_1x64d = RESNEXT.register(
     "resnext50_1x64d",
-    family="resnext",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _resnext(50, 1, 64),
     notes=_TEMPLATE_NOTE.format(width=64)
     + " With C=1, d=64 this is exactly ResNet-50 as the paper trains it (stride in the 3x3, "
     "'ResNet v1.5'), i.e. torchvision's resnet50; the original Caffe ResNet-50 strides in the "
@@ -318,51 +189,30 @@ def resnext101_32x4d(*, num_classes: int = 1000, groups: int = 32, width_per_gro
         ),
     ),
 )
-def resnext50_1x64d(*, num_classes: int = 1000) -> ResNeXt:
-    """The 1x64d template (= ResNet-50) at 3x224x224."""
-    return _build_resnext(50, 1, 64, num_classes=num_classes)
 
 
-@register_model(
+resnext50_2x40d = RESNEXT.register(
     "resnext50_2x40d",
-    family="resnext",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _resnext(50, 2, 40),
     notes=_TEMPLATE_NOTE.format(width=80),
     published=_template_published(),
 )
-def resnext50_2x40d(*, num_classes: int = 1000) -> ResNeXt:
-    """The 2x40d template of Table 2 at 3x224x224."""
-    return _build_resnext(50, 2, 40, num_classes=num_classes)
 
 
-@register_model(
+resnext50_4x24d = RESNEXT.register(
     "resnext50_4x24d",
-    family="resnext",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _resnext(50, 4, 24),
     notes=_TEMPLATE_NOTE.format(width=96),
     published=_template_published(
         macs_deviation="equal complexity holds per conv2 block (Table 2, ~70k params), not exactly "
         "for the network: the wider 1x1s cost more at the stride-2 stage transitions, 4.16G MACs"
     ),
 )
-def resnext50_4x24d(*, num_classes: int = 1000) -> ResNeXt:
-    """The 4x24d template of Table 2 at 3x224x224."""
-    return _build_resnext(50, 4, 24, num_classes=num_classes)
 
 
-@register_model(
+resnext50_8x14d = RESNEXT.register(
     "resnext50_8x14d",
-    family="resnext",
-    year=2016,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    _resnext(50, 8, 14),
     notes=_TEMPLATE_NOTE.format(width=112),
     published=_template_published(
         params_deviation="the 8x14d block has ~2.6% more parameters than ResNet's (71,456 vs 69,632 at "
@@ -371,6 +221,3 @@ def resnext50_4x24d(*, num_classes: int = 1000) -> ResNeXt:
         "wide 1x1s cost more at the stride-2 stage transitions, 4.27G MACs",
     ),
 )
-def resnext50_8x14d(*, num_classes: int = 1000) -> ResNeXt:
-    """The 8x14d template of Table 2 at 3x224x224."""
-    return _build_resnext(50, 8, 14, num_classes=num_classes)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import torch
 from torch import nn
 
-from ._registry import Published, register_model
-from .resnext import Bottleneck, ResNeXt
+from ._registry import Family, Published
+from .resnet import STAGE_BLOCKS, Bottleneck
+from .resnext import ResNeXt
 
 __all__ = ["SEModule", "SEBottleneck", "SENet", "se_resnet50", "se_resnet101", "se_resnext50_32x4d"]
 
-_PAPER = "Squeeze-and-Excitation Networks"
-_ARXIV = "1709.01507"
-
-# Blocks per stage, paper Table 1 (SE-ResNet-50, SE-ResNeXt-50) and Table 2 (the 101-layer nets).
-_DEPTHS: dict[int, tuple[int, int, int, int]] = {
-    50: (3, 4, 6, 3),
-    101: (3, 4, 23, 3),
-}
+SENET = Family(
+    "senet", year=2017, paper="Squeeze-and-Excitation Networks", arxiv="1709.01507", input_size=(3, 224, 224)
+)
 
 
 class SEModule(nn.Module):
@@ -45,31 +42,28 @@ class SEModule(nn.Module):
 
 
 class SEBottleneck(Bottleneck):
-    """The SE-ResNet / SE-ResNeXt module (paper Figure 3): the SE block recalibrates the residual
-    branch before it is added to the identity."""
+    """The SE-ResNet / SE-ResNeXt module (paper Figure 3): ResNet's bottleneck whose residual branch
+    the SE block recalibrates before it is added to the identity."""
 
     def __init__(
         self,
-        in_channels: int,
+        inplanes: int,
         planes: int,
         stride: int = 1,
-        groups: int = 1,
-        base_width: int = 64,
-        stride_in_1x1: bool = False,
+        downsample: nn.Module | None = None,
+        *,
         reduction: int = 16,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(in_channels, planes, stride, groups, base_width, stride_in_1x1)
+        super().__init__(inplanes, planes, stride, downsample, **kwargs)
         self.se = SEModule(planes * self.expansion, reduction)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.se(self.residual(x))
-        identity = x if self.downsample is None else self.downsample(x)
-        out += identity
-        return self.relu(out)
+    def residual(self, x: torch.Tensor) -> torch.Tensor:
+        return self.se(super().residual(x))
 
 
 class SENet(ResNeXt):
-    """ResNet/ResNeXt with every bottleneck replaced by an ``SEBottleneck``.
+    """ResNet/ResNeXt with every bottleneck an ``SEBottleneck`` of reduction ratio ``reduction``.
 
     The stem pool rounds up instead of padding (Caffe's pooling, kept by the released models;
     the map is 56x56 either way).
@@ -77,45 +71,24 @@ class SENet(ResNeXt):
 
     def __init__(
         self,
-        layers: tuple[int, int, int, int],
-        *,
+        layers: list[int] | tuple[int, ...],
+        num_classes: int = 1000,
         groups: int = 1,
         width_per_group: int = 64,
         reduction: int = 16,
         stride_in_1x1: bool = False,
-        num_classes: int = 1000,
     ) -> None:
         super().__init__(
+            SEBottleneck,
             layers,
+            num_classes,
             groups=groups,
             width_per_group=width_per_group,
-            num_classes=num_classes,
-            block=partial(SEBottleneck, reduction=reduction),
             stride_in_1x1=stride_in_1x1,
-            ceil_mode_pool=True,
+            block_kwargs={"reduction": reduction},
         )
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, ceil_mode=True)
         self.reduction = reduction
-
-
-def _build_senet(
-    depth: int,
-    *,
-    groups: int,
-    width_per_group: int,
-    stride_in_1x1: bool,
-    reduction: int = 16,
-    num_classes: int = 1000,
-) -> SENet:
-    if depth not in _DEPTHS:
-        raise ValueError(f"unsupported SENet depth {depth}; expected one of {sorted(_DEPTHS)}")
-    return SENet(
-        _DEPTHS[depth],
-        groups=groups,
-        width_per_group=width_per_group,
-        reduction=reduction,
-        stride_in_1x1=stride_in_1x1,
-        num_classes=num_classes,
-    )
 
 
 _SE_RESNET_NOTE = (
@@ -129,13 +102,9 @@ _SE_RESNET_NOTE = (
 )
 
 
-@register_model(
+se_resnet50 = SENET.register(
     "se_resnet50",
-    family="senet",
-    year=2017,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    partial(SENet, STAGE_BLOCKS[50], stride_in_1x1=True),
     aliases=("seresnet50",),
     notes=_SE_RESNET_NOTE.format(depth=50),
     published=(
@@ -157,20 +126,11 @@ _SE_RESNET_NOTE = (
         ),
     ),
 )
-def se_resnet50(*, num_classes: int = 1000, reduction: int = 16) -> SENet:
-    """SE-ResNet-50 at 3x224x224."""
-    return _build_senet(
-        50, groups=1, width_per_group=64, stride_in_1x1=True, reduction=reduction, num_classes=num_classes
-    )
 
 
-@register_model(
+se_resnet101 = SENET.register(
     "se_resnet101",
-    family="senet",
-    year=2017,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    partial(SENet, STAGE_BLOCKS[101], stride_in_1x1=True),
     aliases=("seresnet101",),
     notes=_SE_RESNET_NOTE.format(depth=101),
     published=(
@@ -183,20 +143,11 @@ def se_resnet50(*, num_classes: int = 1000, reduction: int = 16) -> SENet:
         ),
     ),
 )
-def se_resnet101(*, num_classes: int = 1000, reduction: int = 16) -> SENet:
-    """SE-ResNet-101 at 3x224x224."""
-    return _build_senet(
-        101, groups=1, width_per_group=64, stride_in_1x1=True, reduction=reduction, num_classes=num_classes
-    )
 
 
-@register_model(
+se_resnext50_32x4d = SENET.register(
     "se_resnext50_32x4d",
-    family="senet",
-    year=2017,
-    paper=_PAPER,
-    arxiv=_ARXIV,
-    input_size=(3, 224, 224),
+    partial(SENet, STAGE_BLOCKS[50], groups=32, width_per_group=4),
     aliases=("seresnext50_32x4d",),
     notes=(
         "SE-ResNeXt-50 (32x4d) of Table 1 (right): resnext50_32x4d's grouped bottlenecks with an SE "
@@ -214,15 +165,3 @@ def se_resnet101(*, num_classes: int = 1000, reduction: int = 16) -> SENet:
         ),
     ),
 )
-def se_resnext50_32x4d(
-    *, num_classes: int = 1000, reduction: int = 16, groups: int = 32, width_per_group: int = 4
-) -> SENet:
-    """SE-ResNeXt-50 (32x4d) at 3x224x224."""
-    return _build_senet(
-        50,
-        groups=groups,
-        width_per_group=width_per_group,
-        stride_in_1x1=False,
-        reduction=reduction,
-        num_classes=num_classes,
-    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 from torch import nn
 
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "Fire",
@@ -18,7 +20,13 @@ __all__ = [
     "squeezenet_from_metaparameters",
 ]
 
-_PAPER = "SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size"
+SQUEEZENET = Family(
+    "squeezenet",
+    year=2016,
+    paper="SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size",
+    arxiv="1602.07360",
+    input_size=(3, 224, 224),
+)
 
 _POOL = "M"  # max-pool 3x3 s2, ceil_mode=True (Caffe rounds pooled sizes up)
 
@@ -81,9 +89,7 @@ class Fire(nn.Module):
     match), ``"complex"`` through a 1x1 conv with as many filters as the module has outputs.
     """
 
-    def __init__(
-        self, in_channels: int, squeeze: int, expand1x1: int, expand3x3: int, bypass: str = "none"
-    ) -> None:
+    def __init__(self, in_channels: int, squeeze: int, expand1x1: int, expand3x3: int, bypass: str = "none") -> None:
         super().__init__()
         if bypass not in ("none", "simple", "complex"):
             raise ValueError(f"bypass must be 'none', 'simple' or 'complex', got {bypass!r}")
@@ -199,17 +205,6 @@ class SqueezeNet(nn.Module):
         return torch.flatten(x, 1)
 
 
-def _build_squeezenet(
-    version: str,
-    *,
-    num_classes: int = 1000,
-    dropout: float = 0.5,
-    bypass: str = "none",
-    fires: tuple[tuple[int, int, int], ...] | None = None,
-) -> SqueezeNet:
-    return SqueezeNet(version=version, num_classes=num_classes, dropout=dropout, bypass=bypass, fires=fires)
-
-
 def squeezenet_from_metaparameters(
     *,
     base_e: int = _METAPARAMETERS["base_e"],
@@ -224,16 +219,12 @@ def squeezenet_from_metaparameters(
     """A v1.0-layout SqueezeNet whose fire modules come from Section 5's metaparameters
     (the design-space exploration of Figure 3); the defaults rebuild squeezenet1_0."""
     fires = fire_configs_from_metaparameters(base_e, incr_e, pct_3x3, freq, sr)
-    return _build_squeezenet("1_0", num_classes=num_classes, dropout=dropout, bypass=bypass, fires=fires)
+    return SqueezeNet("1_0", num_classes=num_classes, dropout=dropout, bypass=bypass, fires=fires)
 
 
-@register_model(
+squeezenet1_0 = SQUEEZENET.register(
     "squeezenet1_0",
-    family="squeezenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1602.07360",
-    input_size=(3, 224, 224),
+    partial(SqueezeNet, "1_0"),
     aliases=("squeezenet",),
     notes=(
         "SqueezeNet v1.0 as in the paper's Table 1 and torchvision, without the simple/complex bypass "
@@ -254,18 +245,11 @@ def squeezenet_from_metaparameters(
         ),
     ),
 )
-def squeezenet1_0(*, num_classes: int = 1000, dropout: float = 0.5) -> SqueezeNet:
-    """SqueezeNet v1.0 at 3x224x224."""
-    return _build_squeezenet("1_0", num_classes=num_classes, dropout=dropout)
 
 
-@register_model(
+squeezenet1_1 = SQUEEZENET.register(
     "squeezenet1_1",
-    family="squeezenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1602.07360",
-    input_size=(3, 224, 224),
+    partial(SqueezeNet, "1_1"),
     notes=(
         "SqueezeNet v1.1 from the DeepScale/SqueezeNet repository (not in the paper): conv1 is "
         "64 3x3 s2 instead of 96 7x7 s2 and pooling moves to after conv1, fire3 and fire5, giving "
@@ -281,9 +265,6 @@ def squeezenet1_0(*, num_classes: int = 1000, dropout: float = 0.5) -> SqueezeNe
         ),
     ),
 )
-def squeezenet1_1(*, num_classes: int = 1000, dropout: float = 0.5) -> SqueezeNet:
-    """SqueezeNet v1.1 at 3x224x224."""
-    return _build_squeezenet("1_1", num_classes=num_classes, dropout=dropout)
 
 
 _BYPASS_NOTES = (
@@ -295,13 +276,9 @@ _BYPASS_NOTES = (
 )
 
 
-@register_model(
+squeezenet1_0_simple_bypass = SQUEEZENET.register(
     "squeezenet1_0_simple_bypass",
-    family="squeezenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1602.07360",
-    input_size=(3, 224, 224),
+    partial(SqueezeNet, "1_0", bypass="simple"),
     aliases=("squeezenet_simple_bypass",),
     notes=(
         "SqueezeNet v1.0 with the simple bypass of Section 6 / Figure 2 (middle): identity "
@@ -320,27 +297,16 @@ _BYPASS_NOTES = (
         ),
     ),
 )
-def squeezenet1_0_simple_bypass(*, num_classes: int = 1000, dropout: float = 0.5) -> SqueezeNet:
-    """SqueezeNet v1.0 with identity bypasses around fire3/5/7/9, at 3x224x224."""
-    return _build_squeezenet("1_0", num_classes=num_classes, dropout=dropout, bypass="simple")
 
 
-@register_model(
+squeezenet1_0_complex_bypass = SQUEEZENET.register(
     "squeezenet1_0_complex_bypass",
-    family="squeezenet",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1602.07360",
-    input_size=(3, 224, 224),
+    partial(SqueezeNet, "1_0", bypass="complex"),
     aliases=("squeezenet_complex_bypass",),
     notes=(
         "SqueezeNet v1.0 with the complex bypass of Section 6 / Figure 2 (right): the simple "
         "bypasses around fire3/5/7/9 plus 1x1 conv bypasses (with bias) around fire2 (96->128), "
         "fire4 (128->256), fire6 (256->384) and fire8 (384->512), adding 339,968 weights and 1,280 "
-        "biases. No official release exists; the bypass conv's bias is our choice (Caffe's default)."
-        + _BYPASS_NOTES
+        "biases. No official release exists; the bypass conv's bias is our choice (Caffe's default)." + _BYPASS_NOTES
     ),
 )
-def squeezenet1_0_complex_bypass(*, num_classes: int = 1000, dropout: float = 0.5) -> SqueezeNet:
-    """SqueezeNet v1.0 with identity and 1x1-conv bypasses around every fire module, at 3x224x224."""
-    return _build_squeezenet("1_0", num_classes=num_classes, dropout=dropout, bypass="complex")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from functools import partial
 
 import torch
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = [
     "VGG",
@@ -24,45 +24,40 @@ __all__ = [
     "vgg19_bn",
 ]
 
-_PAPER = "Very Deep Convolutional Networks for Large-Scale Image Recognition"
-_ARXIV = "1409.1556"
+VGG_FAMILY = Family(
+    "vgg",
+    year=2014,
+    paper="Very Deep Convolutional Networks for Large-Scale Image Recognition",
+    arxiv="1409.1556",
+    input_size=(3, 224, 224),
+)
 
-_POOL = "M"  # max-pool 2x2 s2
 _LRN = "LRN"  # local response normalisation, only in A-LRN
 _Entry = int | tuple[int, int] | str  # int: conv3-<int> (3x3, pad 1); (channels, 1): conv1-<channels>
 
-# Paper Table 1 (ConvNet configurations), one entry per row of a column.
-_CONFIGS: dict[str, tuple[_Entry, ...]] = {
-    "A": (64, _POOL, 128, _POOL, 256, 256, _POOL, 512, 512, _POOL, 512, 512, _POOL),
-    "A-LRN": (64, _LRN, _POOL, 128, _POOL, 256, 256, _POOL, 512, 512, _POOL, 512, 512, _POOL),
-    "B": (64, 64, _POOL, 128, 128, _POOL, 256, 256, _POOL, 512, 512, _POOL, 512, 512, _POOL),
+# Paper Table 1 (ConvNet configurations): the layers of the five stages of each column; every stage
+# ends with a 2x2/2 max-pool.
+_CONFIGS: dict[str, tuple[tuple[_Entry, ...], ...]] = {
+    "A": ((64,), (128,), (256, 256), (512, 512), (512, 512)),
+    "A-LRN": ((64, _LRN), (128,), (256, 256), (512, 512), (512, 512)),
+    "B": ((64, 64), (128, 128), (256, 256), (512, 512), (512, 512)),
     # C is B plus a 1x1 conv closing each of the last three stages: extra non-linearity, same field.
-    "C": (
-        64, 64, _POOL, 128, 128, _POOL, 256, 256, (256, 1), _POOL,
-        512, 512, (512, 1), _POOL, 512, 512, (512, 1), _POOL,
-    ),
-    "D": (
-        64, 64, _POOL, 128, 128, _POOL, 256, 256, 256, _POOL,
-        512, 512, 512, _POOL, 512, 512, 512, _POOL,
-    ),
-    "E": (
-        64, 64, _POOL, 128, 128, _POOL, 256, 256, 256, 256, _POOL,
-        512, 512, 512, 512, _POOL, 512, 512, 512, 512, _POOL,
-    ),
+    "C": ((64, 64), (128, 128), (256, 256, (256, 1)), (512, 512, (512, 1)), (512, 512, (512, 1))),
+    "D": ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512)),
+    "E": ((64, 64), (128, 128), (256, 256, 256, 256), (512, 512, 512, 512), (512, 512, 512, 512)),
 }
 
 
-def _make_features(config: tuple[_Entry, ...], batch_norm: bool) -> nn.Sequential:
+def _make_features(config: tuple[tuple[_Entry, ...], ...], batch_norm: bool) -> nn.Sequential:
     layers: list[nn.Module] = []
     in_channels = 3
-    for entry in config:
-        if entry == _POOL:
-            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
-        elif entry == _LRN:
-            # "the parameters for the LRN layer are those of (Krizhevsky et al., 2012)" (Section 2.1);
-            # as for AlexNet, PyTorch (like Caffe) divides alpha by size.
-            layers.append(nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0))
-        else:
+    for stage in config:
+        for entry in stage:
+            if entry == _LRN:
+                # "the parameters for the LRN layer are those of (Krizhevsky et al., 2012)" (Section 2.1);
+                # as for AlexNet, PyTorch (like Caffe) divides alpha by size.
+                layers.append(nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0))
+                continue
             out_channels, kernel = (entry, 3) if isinstance(entry, int) else entry
             # Padding 1 for 3x3 keeps the resolution within a stage (Section 2.1).
             layers.append(nn.Conv2d(in_channels, out_channels, kernel_size=kernel, padding=kernel // 2))
@@ -71,6 +66,7 @@ def _make_features(config: tuple[_Entry, ...], batch_norm: bool) -> nn.Sequentia
                 layers.append(nn.BatchNorm2d(out_channels))
             layers.append(nn.ReLU(inplace=True))
             in_channels = out_channels
+        layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
     return nn.Sequential(*layers)
 
 
@@ -107,12 +103,6 @@ class VGG(nn.Module):
         return self.classifier(x)
 
 
-def _build_vgg(
-    config: str, *, batch_norm: bool = False, num_classes: int = 1000, dropout: float = 0.5
-) -> VGG:
-    return VGG(config=config, num_classes=num_classes, batch_norm=batch_norm, dropout=dropout)
-
-
 _COMMON_NOTES = (
     "Input 224x224. Unlike torchvision there is no AdaptiveAvgPool2d((7, 7)) before the classifier "
     "(an identity at 224, but it makes torchvision accept other sizes); the paper instead evaluates "
@@ -126,9 +116,7 @@ _BN_NOTES = (
 )
 
 
-def _torchvision(
-    weights: str, params: int, gflops: str, *, bn: bool
-) -> tuple[Published, Published]:
+def _torchvision(weights: str, params: int, gflops: str, *, bn: bool) -> tuple[Published, Published]:
     source = f"torchvision docs ({weights}.IMAGENET1K_V1)"
     return (
         Published(metric="params", value=params, source=source, convention="exact count", exact=True),
@@ -159,148 +147,88 @@ def _paper(config: str, millions: str, depth: int) -> tuple[Published, Published
     )
 
 
-def _register(
-    name: str,
-    *,
-    batch_norm: bool,
-    aliases: tuple[str, ...],
-    notes: str,
-    published: tuple[Published, ...],
-) -> Callable[[Callable[..., VGG]], Callable[..., VGG]]:
-    return register_model(
-        name,
-        family="vgg",
-        year=2014,
-        paper=_PAPER,
-        arxiv=_ARXIV,
-        input_size=(3, 224, 224),
-        aliases=aliases,
-        notes=notes + " " + _COMMON_NOTES + (_BN_NOTES if batch_norm else ""),
-        published=published,
-    )
+def _notes(text: str, *, batch_norm: bool = False) -> str:
+    return text + " " + _COMMON_NOTES + (_BN_NOTES if batch_norm else "")
 
 
-@_register(
+vgg11 = VGG_FAMILY.register(
     "vgg11",
-    batch_norm=False,
+    partial(VGG, "A"),
     aliases=("vgg_a",),
-    notes="Configuration A of Table 1 (8 conv + 3 FC), as torchvision's vgg11.",
+    notes=_notes("Configuration A of Table 1 (8 conv + 3 FC), as torchvision's vgg11."),
     published=(*_torchvision("VGG11_Weights", 132_863_336, "7.61", bn=False), *_paper("A", "133", 11)),
 )
-def vgg11(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-11 (configuration A) at 3x224x224."""
-    return _build_vgg("A", num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg11_lrn = VGG_FAMILY.register(
     "vgg11_lrn",
-    batch_norm=False,
+    partial(VGG, "A-LRN"),
     aliases=("vgg_a_lrn",),
-    notes=(
+    notes=_notes(
         "Configuration A-LRN of Table 1: A with LRN after the first conv (k=2, n=5, alpha=1e-4, "
         "beta=0.75 as AlexNet; the paper found it does not help). Not in torchvision."
     ),
     published=_paper("A-LRN", "133", 11),
 )
-def vgg11_lrn(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-11 with local response normalisation (configuration A-LRN) at 3x224x224."""
-    return _build_vgg("A-LRN", num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg13 = VGG_FAMILY.register(
     "vgg13",
-    batch_norm=False,
+    partial(VGG, "B"),
     aliases=("vgg_b",),
-    notes="Configuration B of Table 1 (10 conv + 3 FC), as torchvision's vgg13.",
+    notes=_notes("Configuration B of Table 1 (10 conv + 3 FC), as torchvision's vgg13."),
     published=(*_torchvision("VGG13_Weights", 133_047_848, "11.31", bn=False), *_paper("B", "133", 13)),
 )
-def vgg13(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-13 (configuration B) at 3x224x224."""
-    return _build_vgg("B", num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg16_c = VGG_FAMILY.register(
     "vgg16_c",
-    batch_norm=False,
+    partial(VGG, "C"),
     aliases=("vgg_c",),
-    notes=(
+    notes=_notes(
         "Configuration C of Table 1: B plus a 1x1 conv (conv1-256, conv1-512, conv1-512) closing "
         "stages 3-5. Not in torchvision, whose vgg16 is configuration D."
     ),
     published=_paper("C", "134", 16),
 )
-def vgg16_c(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-16 with 1x1 convs (configuration C) at 3x224x224."""
-    return _build_vgg("C", num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg16 = VGG_FAMILY.register(
     "vgg16",
-    batch_norm=False,
+    partial(VGG, "D"),
     aliases=("vgg_d",),
-    notes="Configuration D of Table 1 (13 conv + 3 FC), as torchvision's vgg16.",
+    notes=_notes("Configuration D of Table 1 (13 conv + 3 FC), as torchvision's vgg16."),
     published=(*_torchvision("VGG16_Weights", 138_357_544, "15.47", bn=False), *_paper("D", "138", 16)),
 )
-def vgg16(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-16 (configuration D) at 3x224x224."""
-    return _build_vgg("D", num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg19 = VGG_FAMILY.register(
     "vgg19",
-    batch_norm=False,
+    partial(VGG, "E"),
     aliases=("vgg_e",),
-    notes="Configuration E of Table 1 (16 conv + 3 FC), as torchvision's vgg19.",
+    notes=_notes("Configuration E of Table 1 (16 conv + 3 FC), as torchvision's vgg19."),
     published=(*_torchvision("VGG19_Weights", 143_667_240, "19.63", bn=False), *_paper("E", "144", 19)),
 )
-def vgg19(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-19 (configuration E) at 3x224x224."""
-    return _build_vgg("E", num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg11_bn = VGG_FAMILY.register(
     "vgg11_bn",
-    batch_norm=True,
-    aliases=(),
-    notes="Configuration A with batch normalisation, as torchvision's vgg11_bn.",
-    published=(*_torchvision("VGG11_BN_Weights", 132_868_840, "7.61", bn=True),),
+    partial(VGG, "A", batch_norm=True),
+    notes=_notes("Configuration A with batch normalisation, as torchvision's vgg11_bn.", batch_norm=True),
+    published=_torchvision("VGG11_BN_Weights", 132_868_840, "7.61", bn=True),
 )
-def vgg11_bn(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-11 with batch normalisation at 3x224x224."""
-    return _build_vgg("A", batch_norm=True, num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg13_bn = VGG_FAMILY.register(
     "vgg13_bn",
-    batch_norm=True,
-    aliases=(),
-    notes="Configuration B with batch normalisation, as torchvision's vgg13_bn.",
-    published=(*_torchvision("VGG13_BN_Weights", 133_053_736, "11.31", bn=True),),
+    partial(VGG, "B", batch_norm=True),
+    notes=_notes("Configuration B with batch normalisation, as torchvision's vgg13_bn.", batch_norm=True),
+    published=_torchvision("VGG13_BN_Weights", 133_053_736, "11.31", bn=True),
 )
-def vgg13_bn(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-13 with batch normalisation at 3x224x224."""
-    return _build_vgg("B", batch_norm=True, num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg16_bn = VGG_FAMILY.register(
     "vgg16_bn",
-    batch_norm=True,
-    aliases=(),
-    notes="Configuration D with batch normalisation, as torchvision's vgg16_bn.",
-    published=(*_torchvision("VGG16_BN_Weights", 138_365_992, "15.47", bn=True),),
+    partial(VGG, "D", batch_norm=True),
+    notes=_notes("Configuration D with batch normalisation, as torchvision's vgg16_bn.", batch_norm=True),
+    published=_torchvision("VGG16_BN_Weights", 138_365_992, "15.47", bn=True),
 )
-def vgg16_bn(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-16 with batch normalisation at 3x224x224."""
-    return _build_vgg("D", batch_norm=True, num_classes=num_classes, dropout=dropout)
 
-
-@_register(
+vgg19_bn = VGG_FAMILY.register(
     "vgg19_bn",
-    batch_norm=True,
-    aliases=(),
-    notes="Configuration E with batch normalisation, as torchvision's vgg19_bn.",
-    published=(*_torchvision("VGG19_BN_Weights", 143_678_248, "19.63", bn=True),),
+    partial(VGG, "E", batch_norm=True),
+    notes=_notes("Configuration E with batch normalisation, as torchvision's vgg19_bn.", batch_norm=True),
+    published=_torchvision("VGG19_BN_Weights", 143_678_248, "19.63", bn=True),
 )
-def vgg19_bn(*, num_classes: int = 1000, dropout: float = 0.5) -> VGG:
-    """VGG-19 with batch normalisation at 3x224x224."""
-    return _build_vgg("E", batch_norm=True, num_classes=num_classes, dropout=dropout)

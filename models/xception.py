@@ -6,11 +6,17 @@ import torch
 from torch import nn
 
 from ._common import init_conv_bn_linear
-from ._registry import Published, register_model
+from ._registry import Family, Published
 
 __all__ = ["SeparableConv2d", "Xception", "XceptionBlock", "xception"]
 
-_PAPER = "Xception: Deep Learning with Depthwise Separable Convolutions"
+XCEPTION = Family(
+    "xception",
+    year=2016,
+    paper="Xception: Deep Learning with Depthwise Separable Convolutions",
+    arxiv="1610.02357",
+    input_size=(3, 299, 299),
+)
 
 # Paper Figure 5, as the widths of the separable convs of each residual block.
 # Entry flow (after the two plain 3x3 convs of 32 and 64 filters): three downsampling blocks.
@@ -116,17 +122,9 @@ class Xception(nn.Module):
         return self.fc(x)
 
 
-def _build_xception(*, num_classes: int = 1000, middle_repeats: int = _MIDDLE_REPEATS) -> Xception:
-    return Xception(num_classes=num_classes, middle_repeats=middle_repeats)
-
-
-@register_model(
+xception = XCEPTION.register(
     "xception",
-    family="xception",
-    year=2016,
-    paper=_PAPER,
-    arxiv="1610.02357",
-    input_size=(3, 299, 299),
+    Xception,
     notes=(
         "Figure 5 as in the Keras reference implementation (keras.applications.Xception): "
         "unpadded stem convs (299 -> 149 -> 147), 'same'-padded separable convs and 3x3/2 max "
@@ -139,7 +137,7 @@ def _build_xception(*, num_classes: int = 1000, middle_repeats: int = _MIDDLE_RE
         Published(
             metric="params",
             value=22_855_952,
-            source="paper Table 3 (\"Xception: 22,855,952\")",
+            source='paper Table 3 ("Xception: 22,855,952")',
             convention="exact count of trainable parameters: conv weights, BN scale and shift, "
             "FC weights and biases (BN running statistics are buffers, not parameters)",
             exact=True,
@@ -155,6 +153,3 @@ def _build_xception(*, num_classes: int = 1000, middle_repeats: int = _MIDDLE_RE
         ),
     ),
 )
-def xception(*, num_classes: int = 1000, middle_repeats: int = _MIDDLE_REPEATS) -> Xception:
-    """Xception at 3x299x299."""
-    return _build_xception(num_classes=num_classes, middle_repeats=middle_repeats)

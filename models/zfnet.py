@@ -6,11 +6,18 @@ import torch
 from torch import nn
 
 from ._common import is_meta
-from ._registry import Published, register_model
+from ._registry import Family, Published
+from .alexnet import alexnet_classifier
 
 __all__ = ["ZFNet", "zfnet"]
 
-_PAPER = "Visualizing and Understanding Convolutional Networks"
+ZFNET = Family(
+    "zfnet",
+    year=2013,
+    paper="Visualizing and Understanding Convolutional Networks",
+    arxiv="1311.2901",
+    input_size=(3, 224, 224),
+)
 
 # Paper Figure 3, as (out_channels, kernel, stride, padding, pool_and_norm) for layers 1-5, where
 # pool_and_norm is "pn" (3x3/2 max-pool then contrast normalisation across maps), "p" (pool only)
@@ -49,15 +56,7 @@ class ZFNet(nn.Module):
             in_channels = out_channels
         self.features = nn.Sequential(*layers)
         # "6 . 6 . 256 = 9216 dimensions" (Figure 3 caption); dropout 0.5 in layers 6 and 7 (Section 3).
-        self.classifier = nn.Sequential(
-            nn.Dropout(p=dropout),
-            nn.Linear(in_channels * 6 * 6, 4096),
-            nn.ReLU(inplace=True),
-            nn.Dropout(p=dropout),
-            nn.Linear(4096, 4096),
-            nn.ReLU(inplace=True),
-            nn.Linear(4096, num_classes),
-        )
+        self.classifier = alexnet_classifier(in_channels * 6 * 6, num_classes, dropout)
         self._init_as_paper()
 
     def _init_as_paper(self) -> None:
@@ -76,17 +75,9 @@ class ZFNet(nn.Module):
         return self.classifier(x)
 
 
-def _build_zfnet(*, num_classes: int = 1000, dropout: float = 0.5) -> ZFNet:
-    return ZFNet(num_classes=num_classes, dropout=dropout)
-
-
-@register_model(
+zfnet = ZFNET.register(
     "zfnet",
-    family="zfnet",
-    year=2013,
-    paper=_PAPER,
-    arxiv="1311.2901",
-    input_size=(3, 224, 224),
+    ZFNet,
     aliases=("zf_net", "zeiler_fergus"),
     notes=(
         "The 8-layer net of Figure 3: 96 7x7/2, 256 5x5/2, 384, 384, 256 3x3 convs and 4096-4096-1000 "
@@ -102,12 +93,9 @@ def _build_zfnet(*, num_classes: int = 1000, dropout: float = 0.5) -> ZFNet:
         Published(
             metric="depth",
             value=8,
-            source="paper Figure 3 caption (\"Architecture of our 8 layer convnet model\")",
+            source='paper Figure 3 caption ("Architecture of our 8 layer convnet model")',
             convention="layers with weights: 5 conv + 3 fully connected",
             exact=True,
         ),
     ),
 )
-def zfnet(*, num_classes: int = 1000, dropout: float = 0.5) -> ZFNet:
-    """ZFNet at 3x224x224."""
-    return _build_zfnet(num_classes=num_classes, dropout=dropout)

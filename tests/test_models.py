@@ -156,14 +156,14 @@ def test_metadata_is_filled_in(info: ModelInfo) -> None:
 def test_alexnet_params_by_hand() -> None:
     # groups=2 halves each filter's input depth: conv2/4/5 see only their own tower's maps.
     expected = (
-        11 * 11 * 3 * 96 + 96  # conv1
-        + 5 * 5 * 48 * 256 + 256  # conv2, grouped (96/2 = 48 inputs per filter)
-        + 3 * 3 * 256 * 384 + 384  # conv3, sees both towers
-        + 3 * 3 * 192 * 384 + 384  # conv4, grouped
-        + 3 * 3 * 192 * 256 + 256  # conv5, grouped
-        + 256 * 6 * 6 * 4096 + 4096  # fc6 (9216 inputs)
-        + 4096 * 4096 + 4096  # fc7
-        + 4096 * 1000 + 1000  # fc8
+        (11 * 11 * 3 * 96 + 96)  # conv1
+        + (5 * 5 * 48 * 256 + 256)  # conv2, grouped (96/2 = 48 inputs per filter)
+        + (3 * 3 * 256 * 384 + 384)  # conv3, sees both towers
+        + (3 * 3 * 192 * 384 + 384)  # conv4, grouped
+        + (3 * 3 * 192 * 256 + 256)  # conv5, grouped
+        + (256 * 6 * 6 * 4096 + 4096)  # fc6 (9216 inputs)
+        + (4096 * 4096 + 4096)  # fc7
+        + (4096 * 1000 + 1000)  # fc8
     )
     assert expected == 60_965_224
     with torch.device("meta"):
@@ -172,14 +172,14 @@ def test_alexnet_params_by_hand() -> None:
 
 def test_alexnet_single_params_by_hand() -> None:
     expected = (
-        11 * 11 * 3 * 64 + 64
-        + 5 * 5 * 64 * 192 + 192
-        + 3 * 3 * 192 * 384 + 384
-        + 3 * 3 * 384 * 256 + 256
-        + 3 * 3 * 256 * 256 + 256
-        + 9216 * 4096 + 4096
-        + 4096 * 4096 + 4096
-        + 4096 * 1000 + 1000
+        (11 * 11 * 3 * 64 + 64)
+        + (5 * 5 * 64 * 192 + 192)
+        + (3 * 3 * 192 * 384 + 384)
+        + (3 * 3 * 384 * 256 + 256)
+        + (3 * 3 * 256 * 256 + 256)
+        + (9216 * 4096 + 4096)
+        + (4096 * 4096 + 4096)
+        + (4096 * 1000 + 1000)
     )
     with torch.device("meta"):
         assert _n_params(get_model("alexnet_single")) == expected
@@ -210,7 +210,7 @@ def test_alexnet_structure() -> None:
     assert [c.groups for c in convs] == [1, 2, 1, 2, 2]
     lrns = [m for m in model.features if isinstance(m, nn.LocalResponseNorm)]
     assert len(lrns) == 2
-    assert all((l.size, l.alpha, l.beta, l.k) == (5, 1e-4, 0.75, 2.0) for l in lrns)
+    assert all((lrn.size, lrn.alpha, lrn.beta, lrn.k) == (5, 1e-4, 0.75, 2.0) for lrn in lrns)
     assert isinstance(model.features, nn.Sequential)
     assert isinstance(model.classifier, nn.Sequential)
 

@@ -58,9 +58,7 @@ def test_resnet110_sd_params_by_hand() -> None:
     expected = _cifar_resnet_params(18)
     # written out: stem 432 + 32; stage 1: 18 x (2 x 2,304 + 2 x 32); stage 2: 4,608 + 9,216 + 128,
     # then 17 x (2 x 9,216 + 128); stage 3: 18,432 + 36,864 + 256, then 17 x (2 x 36,864 + 256); fc 650
-    assert expected == (
-        464 + 18 * 4_672 + (13_952 + 17 * 18_560) + (55_552 + 17 * 73_984) + 650
-    ) == 1_727_962
+    assert expected == (464 + 18 * 4_672 + (13_952 + 17 * 18_560) + (55_552 + 17 * 73_984) + 650) == 1_727_962
     assert _n_params(_meta("resnet110_sd")) == expected
     assert abs(expected - 1.7e6) <= 0.05e6  # He et al. Table 6: "1.7M"
 
@@ -95,7 +93,7 @@ def test_survival_probabilities_linear_decay() -> None:
 def test_expected_depth() -> None:
     # sum_{l=1}^{54} (1 - l / 108) = 54 - (54 * 55 / 2) / 108 = 54 - 13.75
     assert expected_depth() == pytest.approx(40.25)
-    assert expected_depth(54, 0.5) == pytest.approx(sum(1 - l / 54 * 0.5 for l in range(1, 55)))
+    assert expected_depth(54, 0.5) == pytest.approx(sum(1 - block / 54 * 0.5 for block in range(1, 55)))
     assert expected_depth(10, 1.0) == pytest.approx(10)  # nothing is ever dropped
     assert expected_depth(4, 0.0) == pytest.approx(0.75 + 0.5 + 0.25 + 0.0)
 
@@ -142,7 +140,7 @@ def _wrn_params(depth: int, k: int, num_classes: int = 10) -> int:
     total = _conv(3, 3, 16)
     c_in = 16
     for width in (16 * k, 32 * k, 64 * k):
-        for i in range(n):
+        for _ in range(n):
             total += _bn(c_in) + _conv(3, c_in, width) + _bn(width) + _conv(3, width, width)
             if c_in != width:
                 total += _conv(1, c_in, width)  # projection shortcut
@@ -232,7 +230,11 @@ def test_preact_resnet164_depth() -> None:
     assert p.totals.depth == 1 + 3 * 3 * 18 + 1 == 164
 
 
-_IMAGENET_LAYERS = {"preact_resnet50": (3, 4, 6, 3), "preact_resnet101": (3, 4, 23, 3), "preact_resnet152": (3, 8, 36, 3)}
+_IMAGENET_LAYERS = {
+    "preact_resnet50": (3, 4, 6, 3),
+    "preact_resnet101": (3, 4, 23, 3),
+    "preact_resnet152": (3, 8, 36, 3),
+}
 
 
 @pytest.mark.parametrize("name", sorted(_IMAGENET_LAYERS))
@@ -275,7 +277,8 @@ def test_preact_resnet50_macs_by_stride_placement() -> None:
     # conv1 at the input resolution (4x) and conv2 at the output one: extra MACs per stage =
     # conv1 (H_in^2 - H_out^2) x C_in x mid; conv2 unchanged. (H_in, C_in, mid) per stage:
     extra = sum(
-        (h_in * h_in - (h_in // 2) ** 2) * c_in * mid for h_in, c_in, mid in ((56, 256, 128), (28, 512, 256), (14, 1024, 512))
+        (h_in * h_in - (h_in // 2) ** 2) * c_in * mid
+        for h_in, c_in, mid in ((56, 256, 128), (28, 512, 256), (14, 1024, 512))
     )
     assert p3.totals.macs - p1.totals.macs == extra
     assert p1.totals.depth == 1 + 3 * 16 + 1 == 50

@@ -16,6 +16,7 @@ import archstats
 import archstats_models as zoo
 from archstats_models import get_model
 
+
 def _n_params(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
@@ -232,10 +233,10 @@ def test_vgg_params_by_hand(name: str, torchvision_count: int) -> None:
 def test_vgg16_params_spelled_out() -> None:
     # 13 convs of configuration D, then 3 FCs
     convs = (
-        _conv_params(3, 64, 3) + _conv_params(64, 64, 3)
-        + _conv_params(64, 128, 3) + _conv_params(128, 128, 3)
-        + _conv_params(128, 256, 3) + 2 * _conv_params(256, 256, 3)
-        + _conv_params(256, 512, 3) + 2 * _conv_params(512, 512, 3)
+        (_conv_params(3, 64, 3) + _conv_params(64, 64, 3))
+        + (_conv_params(64, 128, 3) + _conv_params(128, 128, 3))
+        + (_conv_params(128, 256, 3) + 2 * _conv_params(256, 256, 3))
+        + (_conv_params(256, 512, 3) + 2 * _conv_params(512, 512, 3))
         + 3 * _conv_params(512, 512, 3)
     )
     assert convs == 14_714_688
@@ -257,9 +258,8 @@ def test_vgg16_c_one_by_one_convs() -> None:
     model = _meta("vgg16_c")
     ones = [m for m in model.features if isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1)]
     # Table 1 C: conv1-256 closes stage 3, conv1-512 stages 4 and 5
-    assert [(m.in_channels, m.out_channels, m.padding) for m in ones] == [
-        (256, 256, (0, 0)), (512, 512, (0, 0)), (512, 512, (0, 0))
-    ]
+    shapes = [(m.in_channels, m.out_channels, m.padding) for m in ones]
+    assert shapes == [(256, 256, (0, 0)), (512, 512, (0, 0)), (512, 512, (0, 0))]
     # C is B plus the three 1x1 convs; D replaces those by 3x3s (8 more weights per channel pair)
     params_c = _n_params(model)
     extra = _conv_params(256, 256, 1) + 2 * _conv_params(512, 512, 1)
@@ -314,9 +314,8 @@ def test_vgg_filters_double_per_stage(name: str) -> None:
 
 
 def test_vgg_aliases() -> None:
-    assert [zoo.resolve_name(a) for a in ("vgg_a", "vgg_b", "vgg_c", "vgg_d", "vgg_e", "VGG_A_LRN")] == [
-        "vgg11", "vgg13", "vgg16_c", "vgg16", "vgg19", "vgg11_lrn"
-    ]
+    resolved = [zoo.resolve_name(a) for a in ("vgg_a", "vgg_b", "vgg_c", "vgg_d", "vgg_e", "VGG_A_LRN")]
+    assert resolved == ["vgg11", "vgg13", "vgg16_c", "vgg16", "vgg19", "vgg11_lrn"]
 
 
 def test_vgg_num_classes() -> None:

@@ -26,7 +26,7 @@ def _n_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _profile(name: str) -> archstats.Profile:
     # profiles are read-only results; several tests look at the same model
     return archstats.profile(name)
@@ -63,8 +63,8 @@ def _densenet_params(blocks: tuple[int, ...], k: int, stem: int, stem_kernel: in
         total += _bn(stem)  # norm0 (the CIFAR stem has none)
     c = stem
     for i, n in enumerate(blocks):
-        for l in range(n):
-            total += _dense_layer_params(c + l * k, k)
+        for layer in range(n):
+            total += _dense_layer_params(c + layer * k, k)
         c += n * k
         if i != len(blocks) - 1:
             total += _bn(c) + c * (c // 2)  # transition: BN + 1x1 conv to theta*c = c/2
@@ -113,8 +113,8 @@ def test_dense_block_channels_and_bottleneck(name: str) -> None:
     k0 = 2 * k  # the stem's output
     for b, n in zip(dense_blocks, blocks):
         layers = list(b.values())
-        # layer l (1-based) sees k0 + k * (l - 1) channels
-        assert [layer.conv1.in_channels for layer in layers] == [k0 + k * (l - 1) for l in range(1, n + 1)]
+        # layer l (1-based) sees k0 + k * (l - 1) channels, i.e. k0 + k * i for i = l - 1 = 0, 1, ...
+        assert [layer.conv1.in_channels for layer in layers] == [k0 + k * i for i in range(n)]
         assert all(layer.conv1.out_channels == 4 * k for layer in layers)  # bottleneck: 4k maps
         assert all(layer.conv1.kernel_size == (1, 1) and layer.conv2.kernel_size == (3, 3) for layer in layers)
         assert all(layer.conv2.out_channels == k for layer in layers)
@@ -155,9 +155,7 @@ class _CatRecorder(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-@pytest.mark.parametrize(
-    ("name", "blocks"), [("densenet121", (6, 12, 24, 16)), ("densenet_bc100_k12", (16, 16, 16))]
-)
+@pytest.mark.parametrize(("name", "blocks"), [("densenet121", (6, 12, 24, 16)), ("densenet_bc100_k12", (16, 16, 16))])
 def test_dense_connections(name: str, blocks: tuple[int, ...]) -> None:
     model = _meta(name)
     size = zoo.get_model_info(name).input_size

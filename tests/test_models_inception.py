@@ -73,8 +73,8 @@ def test_inception_params_by_formula() -> None:
     block = Inception(192, 64, 96, 128, 16, 32, 32)  # inception (3a)
     expected = (
         (192 * 64 + 64)  # 1x1
-        + (192 * 96 + 96) + (3 * 3 * 96 * 128 + 128)  # 3x3 reduce, 3x3
-        + (192 * 16 + 16) + (5 * 5 * 16 * 32 + 32)  # 5x5 reduce, 5x5 (a real 5x5)
+        + ((192 * 96 + 96) + (3 * 3 * 96 * 128 + 128))  # 3x3 reduce, 3x3
+        + ((192 * 16 + 16) + (5 * 5 * 16 * 32 + 32))  # 5x5 reduce, 5x5 (a real 5x5)
         + (192 * 32 + 32)  # pool proj
     )
     assert _n_params(block) == expected == 163_696
@@ -160,11 +160,11 @@ def test_googlenet_inception_macs_match_table_1_ops() -> None:
 
 def test_googlenet_params_by_hand(googlenet_meta: nn.Module) -> None:
     expected = (
-        7 * 7 * 3 * 64 + 64  # conv1 7x7/2
-        + 64 * 64 + 64  # conv2, the 1x1 "3x3 reduce"
-        + 3 * 3 * 64 * 192 + 192  # conv3 3x3
+        (7 * 7 * 3 * 64 + 64)  # conv1 7x7/2
+        + (64 * 64 + 64)  # conv2, the 1x1 "3x3 reduce"
+        + (3 * 3 * 64 * 192 + 192)  # conv3 3x3
         + sum(_inception_params(c_in, *w) for _n, c_in, *w, _s, _o in _TABLE_1)
-        + 1024 * 1000 + 1000  # linear
+        + (1024 * 1000 + 1000)  # linear
     )
     assert _n_params(googlenet_meta) == expected
 
@@ -185,7 +185,7 @@ def test_googlenet_only_linear_is_the_classifier(googlenet_meta: nn.Module) -> N
 
 def test_googlenet_lrn_and_pools(googlenet_meta: nn.Module) -> None:
     lrns = [m for m in googlenet_meta.modules() if isinstance(m, nn.LocalResponseNorm)]
-    assert [(l.size, l.alpha, l.beta, l.k) for l in lrns] == [(5, 1e-4, 0.75, 1.0)] * 2
+    assert [(lrn.size, lrn.alpha, lrn.beta, lrn.k) for lrn in lrns] == [(5, 1e-4, 0.75, 1.0)] * 2
     # The four 3x3/2 pools round up as Caffe does: 112 -> 56 -> 28 -> 14 -> 7 (floor would give 55).
     strided = [m for m in googlenet_meta.modules() if isinstance(m, nn.MaxPool2d) and m.stride == 2]
     assert len(strided) == 4 and all(p.ceil_mode for p in strided)
@@ -241,12 +241,15 @@ def test_xception_has_36_conv_layers(xception_meta: nn.Module) -> None:
 
     def count(module: nn.Module) -> int:
         shortcut_convs = {
-            id(c) for b in module.modules() if isinstance(b, XceptionBlock) and b.shortcut is not None
+            id(c)
+            for b in module.modules()
+            if isinstance(b, XceptionBlock) and b.shortcut is not None
             for c in b.shortcut.modules()
         }
         inside_separable = {id(c) for s in module.modules() if isinstance(s, SeparableConv2d) for c in s.modules()}
         plain = [
-            m for m in module.modules()
+            m
+            for m in module.modules()
             if isinstance(m, nn.Conv2d) and id(m) not in shortcut_convs and id(m) not in inside_separable
         ]
         separable = [m for m in module.modules() if isinstance(m, SeparableConv2d)]

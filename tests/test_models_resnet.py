@@ -343,9 +343,8 @@ def test_torchvision_module_names() -> None:
         "fc.bias",
     ):
         assert key in keys
-    assert [n for n, _ in r50.named_children()] == [
-        "conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"
-    ]  # fmt: skip
+    children = [n for n, _ in r50.named_children()]
+    assert children == ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"]
     assert "layer1.0.downsample.0.weight" not in set(r18.state_dict())  # 64 -> 64 keeps the identity
     assert isinstance(r18.layer2[0], BasicBlock) and isinstance(r50.layer2[0], Bottleneck)
 

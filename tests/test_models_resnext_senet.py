@@ -48,9 +48,7 @@ def _inner_width(stage: int, cardinality: int, d: int) -> int:
     return cardinality * d * 2**stage
 
 
-def _network_params(
-    layers: tuple[int, ...], cardinality: int, d: int, se_reduction: int | None = None
-) -> int:
+def _network_params(layers: tuple[int, ...], cardinality: int, d: int, se_reduction: int | None = None) -> int:
     total = 7 * 7 * 3 * 64 + 2 * 64  # stem conv (no bias) + its BN (weight, bias)
     c_in = 64
     for stage, n_blocks in enumerate(layers):
@@ -155,9 +153,7 @@ def test_resnext_stage_output_shapes() -> None:
         )
     with torch.device("meta"):
         model(torch.zeros(1, 3, 224, 224))
-    assert [shapes[f"layer{i}"] for i in range(1, 5)] == [
-        (c, hw, hw) for c, hw in zip(STAGE_OUT, STAGE_HW)
-    ]
+    assert [shapes[f"layer{i}"] for i in range(1, 5)] == [(c, hw, hw) for c, hw in zip(STAGE_OUT, STAGE_HW)]
 
 
 def test_resnext101_32x4d_params_and_macs_by_formula() -> None:
