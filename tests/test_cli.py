@@ -236,12 +236,15 @@ def test_readme_quick_start_is_what_ci_runs() -> None:
     readme = (root / "README.md").read_text()
     block = readme.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     commands = [line for line in block.splitlines() if line.strip()]
-    assert len(commands) == 2
+    assert len(commands) == 3
     assert commands[0].endswith("archstats compare alexnet squeezenet")
-    assert all(c.startswith("pip install torch==2.13.0 && ") for c in commands)
+    assert all(c.startswith("pip install torch==2.13.0 && ") for c in commands[:2])
     ci = (root / ".ci" / "run").read_text()
     assert "pip install --quiet --disable-pip-version-check torch==2.13.0" in ci
     # .ci/run greps the README for the test command; the pattern must find the README's line
     assert "python -m pytest" in commands[1] and commands[1].startswith(
         'pip install torch==2.13.0 && pip install -e ".[test]"'
     )
+    # then the lint, format and type checks, also found by grep
+    assert commands[2] == "ruff check . && ruff format --check . && mypy"
+    assert "grep -m1 -E '^ruff check \\. && ruff format --check \\. && mypy' README.md" in ci
