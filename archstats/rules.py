@@ -59,6 +59,10 @@ RF_KINDS = (
     "slice",  # slicing a spatial axis shifts the start and scales the jump
     "source",  # creates a tensor from nothing (empty, zeros): no field
     "resample",  # upsampling: taps per output position from the interpolation mode, bounded
+    "roll",  # circular shift: positions wrap along the rolled axes
+    "shuffle",  # pixel_shuffle: channels unfolded into spatial blocks (like nearest upsampling)
+    "unshuffle",  # pixel_unshuffle: spatial blocks folded into channels (a window of the block)
+    "unknown",  # moves positions in a way not modelled, or by values (index, gather, sort, grid_sample)
 )
 
 FAMILIES: dict[str, str] = {
@@ -290,16 +294,24 @@ _ACTIVATIONS = (
     "relu", "relu_", "hardtanh", "hardtanh_", "silu", "silu_", "sigmoid", "sigmoid_", "tanh", "tanh_",
     "hardswish", "hardswish_", "hardsigmoid", "hardsigmoid_", "gelu", "gelu_", "leaky_relu", "leaky_relu_",
     "elu", "elu_", "softplus", "mish", "mish_", "threshold", "threshold_", "_prelu_kernel",
-    "_softmax", "_log_softmax",
+    "_softmax", "_log_softmax", "_safe_softmax", "relu6", "selu", "celu", "glu", "softshrink", "hardshrink",
+    "logit", "rrelu_with_noise",
 )
 _ELEMENTWISE_UNARY = (
     "neg", "exp", "log", "sqrt", "rsqrt", "abs", "reciprocal", "clamp", "clamp_", "clamp_min", "clamp_min_",
-    "clamp_max", "clamp_max_", "native_dropout", "bernoulli_",
+    "clamp_max", "clamp_max_", "native_dropout", "bernoulli_", "sin", "cos", "tan", "sinh", "atan", "erf",
+    "erfinv", "expm1", "log1p", "log2", "log10", "exp2", "square", "sign", "floor", "ceil", "trunc", "round",
+    "bitwise_not", "logical_not", "isnan", "isinf", "sin_", "cos_", "exp_", "neg_", "sqrt_", "rsqrt_", "erf_",
+    "reciprocal_", "abs_", "floor_", "round_", "sign_",
 )
 # Binary ops can broadcast a pooled tensor against a full one (SE blocks): their field is a merge.
 _ELEMENTWISE_BINARY = (
     "add", "add_", "sub", "sub_", "rsub", "mul", "mul_", "div", "div_", "pow", "pow_", "maximum", "minimum",
-    "where", "addcmul", "addcdiv", "lerp",
+    "where", "addcmul", "addcdiv", "lerp", "atan2", "remainder", "fmod", "floor_divide",
+    # comparisons, masks and logic: one per output element, a convention (no arithmetic is done)
+    "eq", "ne", "lt", "gt", "le", "ge", "masked_fill", "masked_fill_", "logical_and", "logical_or",
+    "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "eq_", "ne_", "lt_", "gt_", "le_", "ge_",
+    "addcmul_", "addcdiv_", "lerp_",
 )
 # fmt: on
 rule(*_ACTIVATIONS, family="activation")(per_output_element)
@@ -350,22 +362,228 @@ rule(
 )(per_output_element)
 
 
+rule(
+    "upsample_linear1d",
+    "upsample_trilinear3d",
+    "_upsample_bicubic2d_aa",
+    family="pool",
+    rf="resample",
+)(per_output_element)
+rule("adaptive_max_pool1d", family="pool", rf="adaptive")(per_output_element)
+# scans and statistics: one per output element like the other reductions (a convention)
+rule(
+    "cumsum", "cumprod", "logsumexp", "std", "var", "prod", "argmax", "argmin", "all", "any", family="pool", rf="reduce"
+)(per_output_element)
+rule("var_mean", "std_mean", family="pool", rf="reduce")(per_output_element)
+
+
+@rule("linalg_vector_norm", family="pool", rf="reduce")
+def vector_norm_rule(self: Shape, out_shape: Shape, **_: Any) -> tuple[int, int]:
+    # a convention: the power (|x|^p, a multiply for p = 2) and the accumulate per input element,
+    # and the root per output element
+    return 0, 2 * prod(self) + prod(out_shape)
+
+
+@rule("grid_sampler_2d", "grid_sampler_3d", family="pool", rf="unknown")
+def grid_sampler_rule(out_shape: Shape, **_: Any) -> tuple[int, int]:
+    # like upsampling: one per output element whatever the interpolation (a convention); where each
+    # output reads from depends on the grid's values, so the receptive field is unknown
+    return 0, prod(out_shape)
+
+
+# Accumulating writes add one FLOP per value written; plain indexing, gathering and scattering move
+# data and cost nothing (their memory is counted).
+@rule("index_put", "index_put_", "_index_put_impl_", family="data", rf="unknown")
+def index_put_rule(values: Shape, accumulate: bool, **_: Any) -> tuple[int, int]:
+    return 0, prod(values) if accumulate else 0
+
+
+@rule("scatter_add", "scatter_add_", "scatter_reduce", "scatter_reduce_", family="data", rf="unknown")
+def scatter_add_rule(src: Shape, **_: Any) -> tuple[int, int]:
+    return 0, prod(src)
+
+
+@rule("index_add", "index_add_", family="data", rf="unknown")
+def index_add_rule(source: Shape, **_: Any) -> tuple[int, int]:
+    return 0, prod(source)
+
+
+@rule("col2im", family="data", rf="shape")
+def col2im_rule(self: Shape, **_: Any) -> tuple[int, int]:
+    # folding columns back sums overlapping patches: one add per column element
+    return 0, prod(self)
+
+
+@rule("_embedding_bag", family="data", rf="unknown")
+def embedding_bag_rule(indices: Shape, weight: Shape, **_: Any) -> tuple[int, int]:
+    # each looked-up row is accumulated into its bag: one add per element of each row
+    return 0, prod(indices) * weight[-1]
+
+
+# --- attention and recurrent kernels: counted exactly as the ops of their decomposition -------------
+#
+# On meta, attention and recurrent layers run as their decompositions (scaling, matrix products,
+# softmax, masks; gate products and activations); on CPU the same calls reach fused kernels. These
+# rules count a fused kernel as the sum of the decomposition's ops, so meta and cpu agree.
+
+
+def _sdpa_extra(bh: int, q: int, s: int, e: int, masked: bool, causal: bool, dropout: float) -> int:
+    """Extra FLOPs of the math path of scaled dot-product attention for ``bh`` heads."""
+    scores = bh * q * s
+    extra = bh * q * e + bh * s * e + scores  # sqrt(scale) on q and on k, softmax
+    if masked:
+        extra += scores  # the additive mask
+    elif causal:
+        extra += q * s + scores  # the mask built with where(tril(ones)), then added
+    if dropout:
+        extra += 3 * scores  # bernoulli_, the rescale, the multiply
+    return extra
+
+
+def _sdpa(query: Shape, key: Shape, value: Shape, out_shape: Shape, mask: Any, causal: Any, dropout: Any) -> tuple:
+    *batch, q, e = query
+    bh, s = prod(out_shape[:-2]), key[-2]  # the output has the query's heads (keys are shared in GQA)
+    macs = bh * q * s * e + bh * q * s * value[-1]
+    return macs, _sdpa_extra(bh, q, s, e, mask is not None, bool(causal), float(dropout or 0))
+
+
+@rule("_scaled_dot_product_flash_attention_for_cpu", family="matmul", rf="mix")
+def sdpa_cpu_rule(
+    query: Shape, key: Shape, value: Shape, out_shape: Shape, attn_mask: Any, is_causal: Any, dropout_p: Any, **_: Any
+) -> tuple[int, int]:
+    return _sdpa(query, key, value, out_shape, attn_mask, is_causal, dropout_p)
+
+
+@rule(
+    "_scaled_dot_product_efficient_attention",
+    "_scaled_dot_product_cudnn_attention",
+    "_scaled_dot_product_fused_attention_overrideable",
+    family="matmul",
+    rf="mix",
+)
+def sdpa_bias_rule(
+    query: Shape, key: Shape, value: Shape, out_shape: Shape, attn_bias: Any, is_causal: Any, dropout_p: Any, **_: Any
+) -> tuple[int, int]:
+    return _sdpa(query, key, value, out_shape, attn_bias, is_causal, dropout_p)
+
+
+@rule("_scaled_dot_product_flash_attention", family="matmul", rf="mix")
+def sdpa_flash_rule(
+    query: Shape, key: Shape, value: Shape, out_shape: Shape, is_causal: Any, dropout_p: Any, **_: Any
+) -> tuple[int, int]:
+    # flash attention's layout is (batch, heads, length, dim) like the others
+    return _sdpa(query, key, value, out_shape, None, is_causal, dropout_p)
+
+
+@rule("_native_multi_head_attention", family="matmul", rf="mix")
+def native_mha_rule(
+    query: Shape,
+    key: Shape,
+    num_head: int,
+    qkv_bias: Shape | None,
+    proj_bias: Shape | None,
+    mask: Shape | None,
+    need_weights: bool,
+    average_attn_weights: bool,
+    **_: Any,
+) -> tuple[int, int]:
+    """nn.MultiheadAttention's fused path: the in-projections, attention and the out-projection, as
+    ``F.multi_head_attention_forward`` runs them (it scales only q when it returns weights)."""
+    b, q, e = query
+    s = key[-2]
+    macs = b * (q + 2 * s) * e * e + 2 * b * q * s * e + b * q * e * e
+    extra = (b * (q + 2 * s) * e if qkv_bias is not None else 0) + (b * q * e if proj_bias is not None else 0)
+    scores = b * num_head * q * s
+    extra += b * q * e + (0 if need_weights else b * s * e) + scores  # scaling, softmax
+    extra += scores if mask is not None else 0
+    extra += b * q * s if need_weights and average_attn_weights else 0  # the mean over heads
+    return macs, extra
+
+
+@rule("mkldnn_rnn_layer", family="matmul", rf="mix")
+def mkldnn_lstm_layer_rule(
+    input: Shape, weight0: Shape, weight1: Shape, has_biases: bool, batch_first: bool, **_: Any
+) -> tuple[int, int]:
+    """One LSTM layer and direction over all time steps (CPU's fused kernel). Per step, as the meta
+    path runs it: the input and hidden products (4H gates each), their bias adds, the gate sum, three
+    sigmoids and two tanh, three products and the cell update's add: 13 H (+ 8 H of biases)."""
+    steps = input[0] * input[1]  # time x batch, in either layout
+    four_h, n_in = weight0
+    hidden = four_h // 4
+    macs = steps * four_h * (n_in + weight1[1])
+    return macs, steps * hidden * (13 + (8 if has_biases else 0))
+
+
 # --- free ops -------------------------------------------------------------------------------
 
 # fmt: off
 declare_free(
     "view", "_unsafe_view", "reshape", "_reshape_alias", "t", "transpose", "permute", "expand", "unsqueeze",
     "squeeze", "select", "split", "split_with_sizes", "chunk", "unbind", "as_strided", "alias", "detach",
-    "narrow", "flatten", "unflatten", "lift_fresh",
+    "narrow", "flatten", "unflatten", "lift_fresh", "as_strided_", "transpose_", "unsafe_split",
+    "unsafe_split_with_sizes", "unsafe_chunk", "unfold", "movedim", "view_as_real", "view_as_complex",
+    "squeeze_", "unsqueeze_", "t_", "split_with_sizes_copy", "expand_as", "view_as",
     family="shape", rf="shape",
 )
 declare_free(
     "empty", "empty_like", "empty_strided", "zeros", "zeros_like", "ones", "ones_like", "full", "full_like",
-    "new_empty", "new_zeros", "new_ones", "new_full", "scalar_tensor", "fill_", "zero_", "arange",
+    "new_empty", "new_zeros", "new_ones", "new_full", "scalar_tensor", "fill_", "zero_", "arange", "linspace",
+    "randn", "rand", "randint", "randperm", "normal_", "uniform_", "random_", "lift_fresh_copy", "eye",
     family="data", rf="source",
 )
 # fmt: on
-declare_free("_to_copy", "clone", "contiguous", "copy_", "repeat", family="data", rf="shape")
+declare_free(
+    "_to_copy",
+    "clone",
+    "contiguous",
+    "copy_",
+    "repeat",
+    "tril",
+    "triu",
+    "im2col",
+    "channel_shuffle",
+    "native_channel_shuffle",
+    "alias_copy",
+    "expand_copy",
+    "permute_copy",
+    "view_copy",
+    family="data",
+    rf="shape",
+)
+declare_free(
+    "index",
+    "index_select",
+    "gather",
+    "embedding",
+    "scatter",
+    "scatter_",
+    "sort",
+    "topk",
+    "flip",
+    "repeat_interleave",
+    "masked_select",
+    "masked_scatter",
+    "nonzero",
+    "take",
+    "_unique2",
+    "unique_dim",
+    "_unsafe_index",
+    family="data",
+    rf="unknown",
+)
+declare_free("roll", family="data", rf="roll")
+declare_free("pixel_shuffle", family="data", rf="shuffle")
+declare_free("pixel_unshuffle", family="data", rf="unshuffle")
 declare_free("slice", family="shape", rf="slice")
 declare_free("cat", "stack", family="data", rf="merge")
-declare_free("constant_pad_nd", family="data", rf="pad")
+declare_free(
+    "constant_pad_nd",
+    "reflection_pad1d",
+    "reflection_pad2d",
+    "reflection_pad3d",
+    "replication_pad1d",
+    "replication_pad2d",
+    "replication_pad3d",
+    family="data",
+    rf="pad",
+)
