@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 Shape = Sequence[int]
-CountFn = Callable[..., "tuple[int, int]"]
+CountFn = Callable[..., "tuple[int, int] | dict[str, tuple[int, int]]"]
 # kernel, stride, padding, dilation of a sliding-window op, or None when the window is not modelled
 WindowFn = Callable[..., "tuple[Any, Any, Any, Any] | None"]
 AuxFn = Callable[..., bool]
@@ -99,9 +99,13 @@ class Rule:
     """How an op is counted (``count``; None: declared free), its family under the README's
     conventions, and how it moves the receptive field (``rf``, one of :data:`RF_KINDS`).
 
-    ``window`` (required when ``rf="window"``) returns the op's kernel, stride, padding and
+    ``count`` returns ``(macs, extra_flops)``, all of the rule's family, or for a fused kernel a
+    dict ``{family: (macs, extra_flops)}`` that files each part of its decomposition under its own
+    family. ``window`` (required when ``rf="window"``) returns the op's kernel, stride, padding and
     dilation from its named arguments, or None when the window is not modelled. ``aux_outputs``
     returns False when the op's secondary outputs are not real allocations for these arguments.
+    ``layers`` returns how many weight layers in series a conv or matmul op that uses a parameter
+    stands for (default 1): the depth a fused kernel adds, as its decomposition would.
     """
 
     family: str
@@ -109,6 +113,7 @@ class Rule:
     rf: str = "pointwise"
     window: WindowFn | None = None
     aux_outputs: AuxFn | None = None
+    layers: Callable[..., int] | None = None
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -118,12 +123,20 @@ class Rule:
         if self.rf == "window" and self.window is None:
             raise ValueError("a window rule needs a window function")
 
-    def counts(self, shapes: Mapping[str, Any], out_shape: Shape | None) -> Count:
-        """The op's cost from its named argument shapes (zero for a free op)."""
+    def counts(self, shapes: Mapping[str, Any], out_shape: Shape | None) -> dict[str, Count]:
+        """The op's cost by family from its named argument shapes (empty for a free op)."""
         if self.count is None:
-            return Count()
-        macs, extra = self.count(**shapes, out_shape=out_shape)
-        return Count(int(macs), int(extra))
+            return {}
+        found = self.count(**shapes, out_shape=out_shape)
+        if not isinstance(found, dict):
+            macs, extra = found
+            return {self.family: Count(int(macs), int(extra))}
+        parts = {}
+        for family, (macs, extra) in found.items():
+            if family not in FAMILIES:
+                raise ValueError(f"a rule returned the unknown family {family!r}")
+            parts[family] = Count(int(macs), int(extra))
+        return parts
 
 
 _RULES: dict[str, Rule] = {}  # "ns::name" -> rule
@@ -152,11 +165,12 @@ def rule(
     rf: str = "pointwise",
     window: WindowFn | None = None,
     aux_outputs: AuxFn | None = None,
+    layers: Callable[..., int] | None = None,
 ) -> Callable[[CountFn], CountFn]:
     """Decorator: register ``fn`` as the counting rule of every op in ``names`` (duplicates refused)."""
 
     def deco(fn: CountFn) -> CountFn:
-        spec = Rule(family, fn, rf, window, aux_outputs)
+        spec = Rule(family, fn, rf, window, aux_outputs, layers)
         for name in names:
             register_rule(name, spec)
         return fn
@@ -427,30 +441,36 @@ def embedding_bag_rule(indices: Shape, weight: Shape, **_: Any) -> tuple[int, in
 # rules count a fused kernel as the sum of the decomposition's ops, so meta and cpu agree.
 
 
-def _sdpa_extra(bh: int, q: int, s: int, e: int, masked: bool, causal: bool, dropout: float) -> int:
-    """Extra FLOPs of the math path of scaled dot-product attention for ``bh`` heads."""
-    scores = bh * q * s
-    extra = bh * q * e + bh * s * e + scores  # sqrt(scale) on q and on k, softmax
-    if masked:
-        extra += scores  # the additive mask
-    elif causal:
-        extra += q * s + scores  # the mask built with where(tril(ones)), then added
-    if dropout:
-        extra += 3 * scores  # bernoulli_, the rescale, the multiply
-    return extra
+Parts = dict[str, tuple[int, int]]  # family -> (MACs, extra FLOPs) of a fused kernel's decomposition
 
 
-def _sdpa(query: Shape, key: Shape, value: Shape, out_shape: Shape, mask: Any, causal: Any, dropout: Any) -> tuple:
-    *batch, q, e = query
+def _add(parts: Parts, family: str, macs: int = 0, extra: int = 0) -> None:
+    old = parts.get(family, (0, 0))
+    parts[family] = (old[0] + macs, old[1] + extra)
+
+
+def _sdpa(query: Shape, key: Shape, value: Shape, out_shape: Shape, mask: Any, causal: Any, dropout: Any) -> Parts:
+    """The math path of scaled dot-product attention: sqrt(scale) on q and on k, Q K^T, the mask
+    (added; a causal one built with where(tril(ones)) first), softmax, dropout (bernoulli_, the
+    rescale, the multiply), attention x V."""
+    q, e = query[-2], query[-1]
     bh, s = prod(out_shape[:-2]), key[-2]  # the output has the query's heads (keys are shared in GQA)
-    macs = bh * q * s * e + bh * q * s * value[-1]
-    return macs, _sdpa_extra(bh, q, s, e, mask is not None, bool(causal), float(dropout or 0))
+    scores = bh * q * s
+    parts: Parts = {"matmul": (scores * e + scores * value[-1], 0), "activation": (0, scores)}
+    _add(parts, "elementwise", extra=bh * q * e + bh * s * e)
+    if mask is not None:
+        _add(parts, "elementwise", extra=scores)
+    elif causal:
+        _add(parts, "elementwise", extra=q * s + scores)
+    if dropout:
+        _add(parts, "elementwise", extra=3 * scores)
+    return parts
 
 
 @rule("_scaled_dot_product_flash_attention_for_cpu", family="matmul", rf="mix")
 def sdpa_cpu_rule(
     query: Shape, key: Shape, value: Shape, out_shape: Shape, attn_mask: Any, is_causal: Any, dropout_p: Any, **_: Any
-) -> tuple[int, int]:
+) -> Parts:
     return _sdpa(query, key, value, out_shape, attn_mask, is_causal, dropout_p)
 
 
@@ -463,19 +483,22 @@ def sdpa_cpu_rule(
 )
 def sdpa_bias_rule(
     query: Shape, key: Shape, value: Shape, out_shape: Shape, attn_bias: Any, is_causal: Any, dropout_p: Any, **_: Any
-) -> tuple[int, int]:
+) -> Parts:
     return _sdpa(query, key, value, out_shape, attn_bias, is_causal, dropout_p)
 
 
 @rule("_scaled_dot_product_flash_attention", family="matmul", rf="mix")
 def sdpa_flash_rule(
     query: Shape, key: Shape, value: Shape, out_shape: Shape, is_causal: Any, dropout_p: Any, **_: Any
-) -> tuple[int, int]:
-    # flash attention's layout is (batch, heads, length, dim) like the others
+) -> Parts:
     return _sdpa(query, key, value, out_shape, None, is_causal, dropout_p)
 
 
-@rule("_native_multi_head_attention", family="matmul", rf="mix")
+def _two_layers(**_: Any) -> int:
+    return 2  # the in-projection, then the out-projection
+
+
+@rule("_native_multi_head_attention", family="matmul", rf="mix", layers=_two_layers)
 def native_mha_rule(
     query: Shape,
     key: Shape,
@@ -486,32 +509,44 @@ def native_mha_rule(
     need_weights: bool,
     average_attn_weights: bool,
     **_: Any,
-) -> tuple[int, int]:
-    """nn.MultiheadAttention's fused path: the in-projections, attention and the out-projection, as
-    ``F.multi_head_attention_forward`` runs them (it scales only q when it returns weights)."""
+) -> Parts:
+    """nn.MultiheadAttention's fused path, as ``F.multi_head_attention_forward`` runs it: the packed
+    in-projection (a product and a bias add), q scaled (and k too when no weights are returned, by
+    the math path of attention), Q K^T, the mask (added to the scores), softmax, attention x V, the
+    out-projection (with its bias in the product), the mean of the weights over heads."""
     b, q, e = query
     s = key[-2]
-    macs = b * (q + 2 * s) * e * e + 2 * b * q * s * e + b * q * e * e
-    extra = (b * (q + 2 * s) * e if qkv_bias is not None else 0) + (b * q * e if proj_bias is not None else 0)
     scores = b * num_head * q * s
-    extra += b * q * e + (0 if need_weights else b * s * e) + scores  # scaling, softmax
-    extra += scores if mask is not None else 0
-    extra += b * q * s if need_weights and average_attn_weights else 0  # the mean over heads
-    return macs, extra
+    parts: Parts = {"matmul": (b * (q + 2 * s) * e * e + 2 * b * q * s * e + b * q * e * e, 0)}
+    _add(parts, "matmul", extra=b * q * e if proj_bias is not None else 0)
+    _add(parts, "elementwise", extra=b * (q + 2 * s) * e if qkv_bias is not None else 0)
+    _add(parts, "elementwise", extra=b * q * e + (0 if need_weights else b * s * e))
+    _add(parts, "activation", extra=scores)
+    if mask is not None:  # with weights, baddbmm adds the mask inside the product
+        _add(parts, "matmul" if need_weights else "elementwise", extra=scores)
+    if need_weights and average_attn_weights:
+        _add(parts, "pool", extra=b * q * s)
+    return parts
 
 
-@rule("mkldnn_rnn_layer", family="matmul", rf="mix")
-def mkldnn_lstm_layer_rule(
-    input: Shape, weight0: Shape, weight1: Shape, has_biases: bool, batch_first: bool, **_: Any
-) -> tuple[int, int]:
-    """One LSTM layer and direction over all time steps (CPU's fused kernel). Per step, as the meta
-    path runs it: the input and hidden products (4H gates each), their bias adds, the gate sum, three
-    sigmoids and two tanh, three products and the cell update's add: 13 H (+ 8 H of biases)."""
-    steps = input[0] * input[1]  # time x batch, in either layout
+def _time_steps(input: Shape, **_: Any) -> int:
+    return input[0]  # each step's hidden product depends on the previous step's
+
+
+@rule("mkldnn_rnn_layer", family="matmul", rf="mix", layers=_time_steps)
+def mkldnn_lstm_layer_rule(input: Shape, weight0: Shape, weight1: Shape, has_biases: bool, **_: Any) -> Parts:
+    """One LSTM layer and direction over all time steps (CPU's fused kernel; its input is always
+    time x batch x features). Per step, as the meta path runs it: the input and hidden products
+    (4H gates each, with their biases), the gate sum, three sigmoids and two tanh, three products
+    and the cell update's add."""
+    steps = input[0] * input[1]
     four_h, n_in = weight0
-    hidden = four_h // 4
-    macs = steps * four_h * (n_in + weight1[1])
-    return macs, steps * hidden * (13 + (8 if has_biases else 0))
+    h = four_h // 4
+    return {
+        "matmul": (steps * four_h * (n_in + weight1[1]), steps * 8 * h if has_biases else 0),
+        "elementwise": (0, steps * 8 * h),  # gate sum 4H, three products 3H, the add H
+        "activation": (0, steps * 5 * h),
+    }
 
 
 # --- free ops -------------------------------------------------------------------------------
