@@ -398,10 +398,11 @@ class OpAccounting:
         if rule is None:
             record.uncounted[op.sig.name] = record.uncounted.get(op.sig.name, 0) + 1
         elif rule.count is not None:
-            count = rule.counts(shapes, out_shape)
+            for fam, part in rule.counts(shapes, out_shape).items():
+                record.by_family[fam] = record.by_family.get(fam, Count()) + part
+                count += part
             record.macs += count.macs
             record.extra_flops += count.extra_flops
-            record.by_family[rule.family] = record.by_family.get(rule.family, Count()) + count
         if self.ops is not None:
             out = tuple(out_shape) if out_shape is not None else None
             family = rule.family if rule else None
@@ -501,7 +502,7 @@ class Capture(TorchDispatchMode):
         rule = op.rule
         in_fields, depth, unseen = self.graph.inputs(_tensors(args, kwargs))
         if rule is not None and rule.family in _WEIGHT_FAMILIES and any(self.memory.is_param(t) for t in unseen):
-            depth += 1
+            depth += rule.layers(**shapes) if rule.layers is not None else 1
         field = rf.propagate(rule, op.sig.name, shapes, in_fields, out_shape, self.graph.n_spatial)
         outputs = [out] if isinstance(out, torch.Tensor) else out if isinstance(out, (list, tuple)) else []
         if rule is not None and rule.aux_outputs is not None and not rule.aux_outputs(**shapes):
