@@ -549,6 +549,30 @@ def mkldnn_lstm_layer_rule(input: Shape, weight0: Shape, weight1: Shape, has_bia
     }
 
 
+# --- torchvision's ops ---------------------------------------------------------------------------
+#
+# torchvision registers these when it is imported, which archstats never does: the rules are keyed
+# by name in advance (the schemas are torchvision's, in torchvision/csrc/ops/*.cpp).
+
+
+def _register_by_name(qualified: str, spec: Rule) -> None:
+    if qualified in _RULES:
+        raise ValueError(f"{qualified.replace('::', '.')} already has a counting rule")
+    _RULES[qualified] = spec
+
+
+def roi_pooling_rule(out_shape: Shape, **_: Any) -> tuple[int, int]:
+    """roi_align, roi_pool and their position-sensitive forms: one per output element, as
+    upsampling (a convention: how many points a bin samples can depend on the boxes' sizes)."""
+    return 0, prod(out_shape)
+
+
+for _name in ("roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool"):
+    _register_by_name(f"torchvision::{_name}", Rule("pool", roi_pooling_rule, rf="unknown"))
+# NMS compares boxes that survive: value-dependent work, counted as data movement (a convention)
+_register_by_name("torchvision::nms", Rule("data", None, rf="unknown"))
+
+
 # --- free ops -------------------------------------------------------------------------------
 
 # fmt: off

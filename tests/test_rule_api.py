@@ -6,6 +6,7 @@ user's fused kernel would be; every expected count is written beside its arithme
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -186,3 +187,35 @@ def test_a_rule_that_raises_names_the_op() -> None:
 
     with pytest.raises(archstats.ModelRunError, match=rf"at {NS}\.fused_linear: ZeroDivisionError"):
         archstats.profile(FusedHead(), (4, 5), rules={f"{NS}::fused_linear": Rule("matmul", bad, rf="mix")})
+
+
+def test_torchvision_ops_have_rules_before_torchvision_is_loaded() -> None:
+    ops = archstats.registered_ops()
+    assert ops["torchvision.nms"].family == "data" and ops["torchvision.nms"].count is None
+    align = ops["torchvision.roi_align"]
+    # one per output element: 5 boxes x 8 channels x a 7 x 7 grid
+    assert align.count(input=torch.Size([1, 8, 32, 32]), out_shape=torch.Size([5, 8, 7, 7])) == (0, 5 * 8 * 7 * 7)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torchvision") is not None, reason="torchvision defines the real op")
+def test_a_torchvision_op_is_counted_by_its_name() -> None:
+    """torchvision's schema for roi_align, defined here as torchvision would define it."""
+    lib = torch.library.Library("torchvision", "FRAGMENT")
+    lib.define(
+        "roi_align(Tensor input, Tensor rois, float spatial_scale, SymInt pooled_height, SymInt pooled_width, "
+        "int sampling_ratio, bool aligned) -> Tensor"
+    )
+
+    def roi_align(input, rois, spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned):
+        return input.new_empty((rois.shape[0], input.shape[1], pooled_height, pooled_width))
+
+    lib.impl("roi_align", roi_align, "Meta")
+
+    class Pooler(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            rois = torch.zeros(3, 5, device=x.device)
+            return torch.ops.torchvision.roi_align(x, rois, 1.0, 7, 7, 2, True)
+
+    p = archstats.profile(Pooler(), (4, 16, 16), strict=True)
+    assert p.uncounted == {}
+    assert p.flops_by_family() == {"pool": 3 * 4 * 7 * 7}  # 3 boxes x 4 channels x 7 x 7 bins
