@@ -34,6 +34,7 @@ from torch.utils.weak import WeakIdKeyDictionary
 from . import fast_meta
 from . import receptive_field as rf
 from .opargs import OpSignature, bind, shapes_of, signature
+from .quantized import packed_numels
 from .rules import Count, Rule, lookup, overrides
 
 _WEIGHT_FAMILIES = ("conv", "matmul")
@@ -181,12 +182,13 @@ class ModuleCalls:
             self.failure.module, self.failure.type = record.module or "(model)", record.type
 
     def claim_params(self, module: nn.Module) -> int:
-        """Parameters owned directly by ``module`` not yet counted (shared ones count once)."""
+        """Parameters owned directly by ``module`` not yet counted (shared ones count once), and the
+        packed weights and biases of a quantized module (not ``nn.Parameter`` s; see quantized.py)."""
         total = 0
-        for p in module.parameters(recurse=False):
-            if id(p) not in self.counted_params:
-                self.counted_params.add(id(p))
-                total += p.numel()
+        for key, numel in [(id(p), p.numel()) for p in module.parameters(recurse=False)] + packed_numels(module):
+            if key not in self.counted_params:
+                self.counted_params.add(key)
+                total += numel
         return total
 
     def _path(self, module: nn.Module) -> str:
@@ -501,7 +503,7 @@ class Capture(TorchDispatchMode):
         """Field, depth and memory of the op's outputs."""
         rule = op.rule
         in_fields, depth, unseen = self.graph.inputs(_tensors(args, kwargs))
-        if rule is not None and rule.family in _WEIGHT_FAMILIES and any(self.memory.is_param(t) for t in unseen):
+        if rule is not None and rule.family in _WEIGHT_FAMILIES and self._uses_weight(unseen, args):
             depth += rule.layers(**shapes) if rule.layers is not None else 1
         field = rf.propagate(rule, op.sig.name, shapes, in_fields, out_shape, self.graph.n_spatial)
         outputs = [out] if isinstance(out, torch.Tensor) else out if isinstance(out, (list, tuple)) else []
@@ -511,6 +513,10 @@ class Capture(TorchDispatchMode):
             if isinstance(t, torch.Tensor) and not self.memory.is_param(t) and self.graph.set(t, field, depth):
                 record.activation_bytes += self.memory.track(t)
         self.memory.note_peak(record)
+
+    def _uses_weight(self, unseen: list[torch.Tensor], args: tuple) -> bool:
+        """A parameter among the op's inputs, or a quantized layer's packed weights (a ScriptObject)."""
+        return any(self.memory.is_param(t) for t in unseen) or any(isinstance(a, torch.ScriptObject) for a in args)
 
     @property
     def records(self) -> list[LayerRecord]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
+from . import quantized
 from . import receptive_field as rf
 from .engine import Capture, LayerRecord, OpRecord
 from .errors import ModelRunError, UncountedOpsError, UsageError
@@ -80,6 +81,7 @@ class Totals:
     peak_layer: str
     saved_bytes: int | None
     model_bytes_fp32: int
+    model_bytes: int  # bytes the model's tensors store (int8 weights: 1 byte, with their scales)
     rf_size: tuple
     rf_layer: str
     depth: int
@@ -334,6 +336,7 @@ def profile(
 
     with _seeded_generators():
         model = build(source, name, device, torch_dtype)
+        quantized.refuse_meta(model, name, device)
         model.train(training)
         capture = Capture(model, len(size) - 1, record_ops=record_ops, rules=per_call)
         # On meta, empty: randn's meta path imports sympy (about 0.4 s cold) for values never read.
@@ -356,11 +359,11 @@ def profile(
         uncounted=_uncounted(name, records, strict),
         ops=capture.ops,
     )
-    result.totals = _totals(result, capture)
+    result.totals = _totals(result, capture, model)
     return result
 
 
-def _totals(p: Profile, capture: Capture) -> Totals:
+def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
     records = p.records
     params = sum(r.params for r in records)
     spatial = [r for r in records if r.field is not None and r.field.spatial and r.field.size]
@@ -375,6 +378,7 @@ def _totals(p: Profile, capture: Capture) -> Totals:
         peak_layer=(capture.memory.peak_record.module or "(model)") if capture.memory.peak_record else "(input)",
         saved_bytes=sum(r.saved_bytes for r in records) if p.training else None,
         model_bytes_fp32=4 * params,
+        model_bytes=quantized.stored_bytes(model),
         rf_size=tuple(final.field.size) if final and final.field else (),
         rf_layer=(final.module or "(model)") if final else "",
         depth=out.depth if out else 0,
