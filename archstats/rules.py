@@ -54,7 +54,7 @@ RF_KINDS = (
     "adaptive",  # adaptive pooling: a window derived from input and output sizes
     "reduce",  # reduction over dims: global when a spatial dim is reduced
     "mix",  # matrix products: every output sees every input position
-    "shape",  # views and copies: kept while the spatial axes survive, else layout is lost
+    "shape",  # views and copies: positions followed exactly (a layout algebra); flattened when no field fits
     "pad",  # constant padding shifts the start
     "slice",  # slicing a spatial axis shifts the start and scales the jump
     "source",  # creates a tensor from nothing (empty, zeros): no field

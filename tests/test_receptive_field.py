@@ -464,6 +464,27 @@ def test_slice_and_pad_fields() -> None:
     assert _field(p.layers.set_index("module").loc["conv"]) == ((7, 9), (2, 3), (-2, -7))
 
 
+@pytest.mark.parametrize(
+    "pad, start",
+    [(nn.ReflectionPad2d(2), (-2, -2)), (nn.ReplicationPad2d((1, 2, 3, 0)), (-3, -1)), (nn.ZeroPad2d(1), (-1, -1))],
+)
+def test_copying_pads_shift_the_start_like_zero_padding(pad: nn.Module, start) -> None:
+    """Reflection and replication pads shift the field like zero padding (their padded positions
+    are copies of real ones, counted as padding): exact wherever the window holds no padding."""
+    model = nn.Sequential(pad, nn.Conv2d(1, 1, 3))
+    p = archstats.profile(model, (1, 9, 8))
+    row = p.layers.iloc[-1]
+    assert _field(row) == ((3, 3), (1, 1), start) and row["rf_status"] == "ok"
+    emp = positive_copy(model)
+    x = torch.ones(1, 1, 9, 8, dtype=torch.float64, requires_grad=True)
+    y = emp(x)
+    i, j = -start[0] + 2, -start[1] + 2  # an output whose 3x3 window is all real pixels
+    (g,) = torch.autograd.grad(y[0, :, i, j].sum(), x)
+    rows, cols = _support(g)
+    assert (rows[0], rows[-1]) == (start[0] + i, start[0] + i + 2)
+    assert (cols[0], cols[-1]) == (start[1] + j, start[1] + j + 2)
+
+
 # --------------------------------------------------------------------------- global fields
 
 
