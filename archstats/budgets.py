@@ -5,9 +5,9 @@ A budget is one TOML table, ``[tool.archstats.budgets.<label>]`` in a ``pyprojec
 
     [tool.archstats.budgets.resnet50]
     model = "resnet50"            # registry name or "package.module:callable"
-    input = "3x224x224"           # or [3, 224, 224]; default: the model's own
+    input = "3x224x224"           # or [3, 224, 224], or specs: ["3x512x512", "ids=int64:128"]; default: the model's own
     batch = 1
-    dtype = "float32"
+    dtype = "float32"             # casts the model and its inputs; default: the model's own
     max_params = "26M"
     max_macs = "4.2G"
     max_peak_memory = "16 MiB"
@@ -72,9 +72,9 @@ GROWTH_METRICS: tuple[Metric, ...] = tuple(limit.metric for limit in LIMITS.valu
 class Budget:
     label: str
     model: str
-    input_size: tuple[int, ...] | None = None
+    input_size: tuple[Any, ...] | None = None  # input specs (archstats.inputs), or None: the model's own
     batch: int = 1
-    dtype: str = "float32"
+    dtype: str | None = None  # None: the model's own
     model_size_dtype: str = "float32"
     limits: dict[str, int] = field(default_factory=dict)  # metric key -> exact limit
     source: str = ""  # "pyproject.toml [tool.archstats.budgets.resnet50]"
@@ -226,14 +226,19 @@ def _budget_model(t: _Table) -> str:
 
 
 def _budget_settings(t: _Table, budget: Budget) -> None:
-    from .loading import check_input_size
+    from .inputs import parse_specs
 
     if "input" in t.table:
         value = t.table["input"]
-        if not isinstance(value, (str, list)) or (isinstance(value, list) and not all(type(v) is int for v in value)):
-            why = f'expected a string like "3x224x224" or an array of integers, got {_type(value)} {value!r}'
+        ints = isinstance(value, list) and all(type(v) is int for v in value)
+        specs = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+        if not isinstance(value, (str, list)) or (isinstance(value, list) and not (ints or specs)):
+            why = (
+                'expected a string like "3x224x224" or "ids=int64:128", an array of integers, '
+                f"or an array of such strings (several inputs), got {_type(value)} {value!r}"
+            )
             raise t.bad("input", why)
-        budget.input_size = t.checked("input", check_input_size)
+        budget.input_size = t.checked("input", parse_specs)
     if "batch" in t.table:
         value = t.table["batch"]
         if type(value) is not int or value < 1:
@@ -383,7 +388,7 @@ def check_budgets(
             on_step(b)
         key = (b.model, b.input_size, b.batch, b.dtype)
         if key not in cache:
-            cache[key] = profile(b.model, b.input_size, b.batch, "meta", dtype=b.dtype).totals
+            cache[key] = profile(b.model, b.input_size, b.batch, "auto", dtype=b.dtype).totals
         t = cache[key]
         results += evaluate(b.label, b.model, measured_values(t, b.model_size_dtype), b.limits)
         totals[b.label] = exact_totals(t, b.model_size_dtype)

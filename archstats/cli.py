@@ -117,8 +117,9 @@ _PROFILE_OPTIONS = (
     click.option(
         "--input",
         "input_size",
-        default=None,
-        help="Input size without batch, e.g. 3x224x224 (default: the model's own).",
+        multiple=True,
+        help="An input without batch: [name=][dtype:]DIMS, e.g. 3x224x224, int64:128, pixel_values=3x224x224; "
+        "repeat for a model taking several (default: the model's own).",
     ),
     click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size."),
     click.option(
@@ -130,12 +131,16 @@ _PROFILE_OPTIONS = (
     ),
     click.option(
         "--device",
-        type=click.Choice(["meta", "cpu"]),
-        default="meta",
+        type=click.Choice(["auto", "meta", "cpu"]),
+        default="auto",
         show_default=True,
-        help="meta computes nothing; cpu runs real tensors.",
+        help="meta computes nothing; cpu runs real tensors; auto: meta, or cpu when the model needs values.",
     ),
-    click.option("--dtype", default="float32", show_default=True, help="float32, float16, bfloat16 or float64."),
+    click.option(
+        "--dtype",
+        default=None,
+        help="Cast the model and its inputs: float32, float16, bfloat16 or float64 (default: the model's own).",
+    ),
     click.option("--training", is_flag=True, help="Training mode (adds the bytes autograd saves for backward)."),
     click.option("--strict", is_flag=True, help="Fail when any op has no counting rule."),
 )
@@ -155,7 +160,7 @@ def _run_profile(name: str, **options: Any) -> Any:
 
     return profile(
         name,
-        options["input_size"],
+        list(options["input_size"]) or None,
         options["batch_size"],
         options["device"],
         dtype=options["dtype"],
@@ -279,8 +284,12 @@ def _write_gallery(out: str, fmt: str) -> Any:
 @click.option(
     "--all", "all_models", is_flag=True, help="The gallery: index, a page per model, claims and the notes' comparisons."
 )
+@_PROFILE_OPTIONS[0]
+@_PROFILE_OPTIONS[1]
 @handle_errors
-def report_command(names: tuple[str, ...], fmt: str, out: str, all_models: bool) -> None:
+def report_command(
+    names: tuple[str, ...], fmt: str, out: str, all_models: bool, input_size: tuple[str, ...], batch_size: int
+) -> None:
     """Write a report: one model's page, or the comparison of several (or --all: the gallery).
 
     Markdown pages reference PNG plots in OUT/img/; HTML pages embed them and need no network.
@@ -291,7 +300,10 @@ def report_command(names: tuple[str, ...], fmt: str, out: str, all_models: bool)
         raise UsageError("--all writes the whole gallery: give no model names with it")
     if not all_models and not names:
         raise UsageError("name one or more models, or use --all")
-    paths = _write_gallery(out, fmt) if all_models else report.write_report(list(names), out, fmt)
+    if all_models and (input_size or batch_size != 1):
+        raise UsageError("--all profiles every model at its own input: give no --input or --batch with it")
+    specs = list(input_size) or None
+    paths = _write_gallery(out, fmt) if all_models else report.write_report(list(names), out, fmt, specs, batch_size)
     pages = [p.name for p in paths if p.suffix in (".md", ".html")]
     more = ", ..." if len(pages) > 5 else ""
     click.echo(f"wrote {len(paths)} file(s) to {out}: " + ", ".join(pages[:5]) + more)
@@ -356,7 +368,7 @@ def sweep_command(
 @_format_option("crosscheck")
 @handle_errors
 def crosscheck_command(
-    name: str, input_size: str | None, batch_size: int, tools: str | None, per_module: bool, fmt: str
+    name: str, input_size: tuple[str, ...], batch_size: int, tools: str | None, per_module: bool, fmt: str
 ) -> None:
     """Run fvcore, thop and FlopCounterMode on NAME and explain each gap to archstats' MACs.
 
@@ -367,7 +379,7 @@ def crosscheck_command(
     from .crosscheck import crosscheck, parse_tools
     from .crosscheck import render as R
 
-    result = crosscheck(name, input_size, batch_size, tools=parse_tools(tools))
+    result = crosscheck(name, list(input_size) or None, batch_size, tools=parse_tools(tools))
     err = _console(stderr=True)
     for line in R.skipped_lines(result):  # on stderr, so that CSV and JSON stay parseable
         _print(err, f"note: {line}")

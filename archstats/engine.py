@@ -38,6 +38,26 @@ from .quantized import packed_numels
 from .rules import Count, Rule, lookup, overrides
 
 _WEIGHT_FAMILIES = ("conv", "matmul")
+# Ops whose output shape, or the Python code after them, depends on tensor values
+VALUE_SHAPED = frozenset(
+    {
+        "aten.nonzero",
+        "aten.masked_select",
+        "aten._unique2",
+        "aten.unique_dim",
+        "aten.unique_consecutive",
+        "aten._local_scalar_dense",
+        "aten.repeat_interleave",
+        "torchvision.nms",
+    }
+)
+
+
+def _masks(indices: Any) -> bool:
+    """Boolean indexing (``x[mask]``): the output has as many rows as the mask has true values."""
+    return isinstance(indices, (list, tuple)) and any(
+        isinstance(i, torch.Tensor) and i.dtype in (torch.bool, torch.uint8) for i in indices
+    )
 
 
 @dataclass
@@ -63,6 +83,7 @@ class LayerRecord:
     uncounted: dict[str, int] = dc_field(default_factory=dict)
     by_family: dict[str, Count] = dc_field(default_factory=dict)
     has_ops: bool = False
+    data_dependent: dict[str, int] = dc_field(default_factory=dict)  # ops whose output shape came from values
 
 
 @dataclass(frozen=True)
@@ -90,6 +111,7 @@ class Failure:
     module: str = ""
     type: str = ""
     op: str = ""
+    at_input: bool = False  # the failing op read a model input directly: the input does not fit
 
 
 def _key(t: torch.Tensor) -> int:
@@ -333,7 +355,9 @@ class GraphState:
         self.nodes: WeakIdKeyDictionary = WeakIdKeyDictionary()
 
     def add_input(self, t: torch.Tensor) -> None:
-        self.nodes[t] = Node(rf.Field.identity(self.n_spatial), 0)
+        # an input of another rank than the first (a mask, token ids beside an image) has no field
+        field = rf.Field.identity(self.n_spatial) if t.dim() - 2 == self.n_spatial else None
+        self.nodes[t] = Node(field, 0)
 
     def known(self, t: torch.Tensor) -> tuple[rf.Field | None, int] | None:
         node = self.nodes.get(t)
@@ -436,6 +460,7 @@ class Capture(TorchDispatchMode):
         self.accounting = OpAccounting(rules, record_ops)
         self.graph = GraphState(n_spatial)
         self.calls = ModuleCalls(model, self.graph.known, lambda: self.memory.live)
+        self._inputs: set[int] = set()
 
     @classmethod
     def _should_skip_dynamo(cls) -> bool:
@@ -445,7 +470,8 @@ class Capture(TorchDispatchMode):
         return False
 
     def track_input(self, t: torch.Tensor) -> None:
-        """The model input: live from the start, but not an allocation of any layer."""
+        """A model input: live from the start, but not an allocation of any layer."""
+        self._inputs.add(_key(t))
         self.graph.add_input(t)
         self.memory.track(t)
         self.memory.note_peak(None)
@@ -472,6 +498,8 @@ class Capture(TorchDispatchMode):
         if not record.has_ops:  # a call's row is ordered by its first own op
             record.has_ops, record.order = True, self.calls.next_order()
         record.n_ops += 1
+        if op.sig.name in VALUE_SHAPED or (op.sig.name == "aten.index" and _masks(named.get("indices"))):
+            record.data_dependent[op.sig.name] = record.data_dependent.get(op.sig.name, 0) + 1
         first = _first_tensor(out)
         out_shape = first.shape if first is not None else None
         shapes = shapes_of(named)
@@ -494,6 +522,9 @@ class Capture(TorchDispatchMode):
                 _same_layout(func, out, func(*args, **kwargs))
             return out
         except Exception:
+            if not self.calls.failure.op:
+                # the op read a model input or a view of one: the input does not fit the model
+                self.calls.failure.at_input = any(isinstance(a, torch.Tensor) and _key(a) in self._inputs for a in args)
             self.calls.note_failure(op.sig.name)
             raise
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import os
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,36 +25,30 @@ from .errors import ModelLoadError, UsageError
 _IMPORT_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 
-def parse_input_size(text: str) -> tuple[int, ...]:
-    """``"3x224x224"`` (or ``3,224,224`` / ``224``) to a shape tuple; one clear error otherwise."""
-    parts = [p for p in re.split(r"[x×,\s]+", text.strip().lower()) if p]
+@contextlib.contextmanager
+def _cwd_on_path() -> Iterator[None]:
+    """Import from the current directory first, as ``python -m`` does (the ``archstats`` script's
+    own directory is on ``sys.path`` instead); ``sys.path`` is restored afterwards."""
+    cwd = os.getcwd()
+    if cwd in sys.path or "" in sys.path:
+        yield
+        return
+    sys.path.insert(0, cwd)
     try:
-        dims = tuple(int(p) for p in parts)
-    except ValueError:
-        dims = ()
-    if not dims or any(d <= 0 for d in dims):
-        raise UsageError(f"malformed input size {text!r}: expected positive integers like 3x224x224")
-    if len(dims) == 1:  # a bare resolution means a square RGB image
-        dims = (3, dims[0], dims[0])
-    return dims
-
-
-def check_input_size(size: Any) -> tuple[int, ...]:
-    if isinstance(size, str):
-        return parse_input_size(size)
-    try:
-        dims = tuple(int(d) for d in size)
-    except (TypeError, ValueError):
-        raise UsageError(f"malformed input size {size!r}: expected a tuple of positive integers") from None
-    if len(dims) < 2 or any(d <= 0 for d in dims):
-        raise UsageError(f"malformed input size {size!r}: expected (channels, *spatial) with positive sizes")
-    return dims
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(cwd)
 
 
 def _import_callable(path: str) -> Callable[..., Any]:
     module_name, _, attr = path.partition(":")
     try:
-        obj: Any = importlib.import_module(module_name)
+        with _cwd_on_path():
+            obj: Any = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        hint = f"searched the current directory ({os.getcwd()}) and sys.path; set PYTHONPATH to the folder holding it"
+        raise ModelLoadError(f"cannot import {module_name!r} from {path!r}: {exc}; {hint}") from None
     except Exception as exc:  # an import path runs arbitrary code: report, do not crash
         raise ModelLoadError(f"cannot import {module_name!r} from {path!r}: {type(exc).__name__}: {exc}") from None
     for part in attr.split("."):
@@ -169,8 +165,8 @@ def _building_on(device: str) -> Iterator[None]:
             yield
 
 
-def build(source: Any, label: str, device: str, dtype: torch.dtype) -> nn.Module:
-    """A private copy of the model on ``device`` in ``dtype``."""
+def build(source: Any, label: str, device: str, dtype: torch.dtype | None) -> nn.Module:
+    """A private copy of the model on ``device``, cast to ``dtype`` when one is given."""
     if isinstance(source, str):
         import archstats_models as zoo
 
@@ -189,6 +185,6 @@ def build(source: Any, label: str, device: str, dtype: torch.dtype) -> nn.Module
             model = _instantiate(source, label)
         # the callable may hand back an instance it keeps (a module-level model): copy it too
         return build(model, label, device, dtype)
-    if dtype != torch.float32:
+    if dtype is not None:
         model = model.to(dtype)
     return model

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import random
+import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,7 +18,8 @@ from . import quantized
 from . import receptive_field as rf
 from .engine import Capture, LayerRecord, OpRecord
 from .errors import ModelRunError, UncountedOpsError, UsageError
-from .loading import build, check_input_size, default_input_size, resolve
+from .inputs import DTYPES, Example, InputSpec, example_from, example_from_specs, parse_specs
+from .loading import build, default_input_size, resolve
 from .rules import Count, Rule, overrides
 
 if TYPE_CHECKING:
@@ -30,17 +33,7 @@ CONVENTIONS = {
 
 _AXES = {1: ("l",), 2: ("h", "w"), 3: ("d", "h", "w")}
 
-_DTYPES = {
-    "float32": torch.float32,
-    "fp32": torch.float32,
-    "float16": torch.float16,
-    "fp16": torch.float16,
-    "half": torch.float16,
-    "bfloat16": torch.bfloat16,
-    "bf16": torch.bfloat16,
-    "float64": torch.float64,
-    "fp64": torch.float64,
-}
+_DTYPES = {k: v for k, v in DTYPES.items() if v.is_floating_point}  # the floating dtypes a model may take
 
 
 def axis_names(n_spatial: int) -> tuple[str, ...]:
@@ -107,6 +100,8 @@ class Profile:
     totals: Totals
     uncounted: dict[str, int]
     ops: list[OpRecord] | None = field(default=None, repr=False)  # with record_ops=True
+    inputs: tuple[str, ...] = ()  # the input specs the model was called with (batch excluded)
+    notes: tuple[str, ...] = ()  # what the user must know to read the counts (a fallback to cpu, ...)
 
     @property
     def status(self) -> str:
@@ -115,7 +110,12 @@ class Profile:
 
     @property
     def n_spatial(self) -> int:
-        return len(self.input_size) - 1
+        return max(len(self.input_size) - 1, 0)
+
+    @property
+    def data_dependent(self) -> dict[str, dict[str, int]]:
+        """Layers whose ops ran with value-dependent output shapes (nonzero, unique, masks, ``.item()``)."""
+        return {r.module or "(model)": r.data_dependent for r in self.records if r.data_dependent}
 
     def flops_of(self, record: LayerRecord) -> int:
         return Count(record.macs, record.extra_flops).flops(self.convention)
@@ -255,40 +255,71 @@ def _unused_param_records(model: nn.Module, capture: Capture) -> list[LayerRecor
     return records
 
 
-def _torch_dtype(dtype: str | torch.dtype) -> torch.dtype:
-    found = _DTYPES.get(dtype) if isinstance(dtype, str) else dtype
-    if not isinstance(found, torch.dtype):
-        raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(_DTYPES)}")
+def _torch_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
+    if dtype is None:
+        return None
+    found = DTYPES.get(dtype) if isinstance(dtype, str) else dtype
+    if not isinstance(found, torch.dtype) or not found.is_floating_point:
+        floats = [k for k, v in DTYPES.items() if v.is_floating_point]
+        raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(floats)}")
     return found
+
+
+_DEVICES = ("auto", "meta", "cpu")
 
 
 def _check_options(convention: str, batch_size: int, device: str) -> None:
     if convention not in CONVENTIONS:
         raise UsageError(f"unknown convention {convention!r}; choose one of: {', '.join(CONVENTIONS)}")
-    if not isinstance(batch_size, int) or batch_size <= 0:
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
         raise UsageError(f"batch size must be a positive integer, got {batch_size!r}")
-    if device not in ("meta", "cpu"):
-        raise UsageError(f"unsupported device {device!r}: use 'meta' or 'cpu'")
+    if batch_size >= 2**62:
+        raise UsageError(f"batch size {batch_size:,} is more than a tensor can hold")
+    if device not in _DEVICES:
+        raise UsageError(f"unsupported device {device!r}: use 'auto', 'meta' or 'cpu'")
 
 
-def _input_size(name: str, source: Any, input_size: Sequence[int] | str | None) -> tuple[int, ...]:
-    """The input size without batch: as given, else the registered model's own, else 3x224x224."""
+def _specs(name: str, source: Any, input_size: Any) -> tuple[InputSpec, ...]:
+    """The input specs: as given, else the registered model's own size, else 3x224x224."""
     if input_size is None:
         input_size = (default_input_size(name) if isinstance(source, str) else None) or (3, 224, 224)
-    return check_input_size(input_size)
+    return parse_specs(input_size)
 
 
-def _run(model: nn.Module, capture: Capture, x: torch.Tensor, name: str, training: bool) -> None:
+def _floating_dtype(model: nn.Module) -> torch.dtype:
+    """The dtype inputs get by default: the model's first floating parameter's (float32 if none)."""
+    for t in (*model.parameters(), *model.buffers()):
+        if t.dtype.is_floating_point:
+            return t.dtype
+    return torch.float32
+
+
+@contextlib.contextmanager
+def _float32_default() -> Iterator[None]:
+    """Models are built with float32 defaults whatever ``torch.set_default_dtype`` says elsewhere."""
+    old = torch.get_default_dtype()
+    if old == torch.float32:
+        yield
+        return
+    torch.set_default_dtype(torch.float32)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(old)
+
+
+def _run(model: nn.Module, capture: Capture, example: Example, name: str, training: bool) -> None:
     """One forward under the capture mode; a failure names the layer and the op."""
-    capture.track_input(x)
+    for t in example.tensors():
+        capture.track_input(t)
     try:
         grad = torch.enable_grad() if training else torch.no_grad()
         saved = torch.autograd.graph.saved_tensors_hooks(capture.pack_saved, lambda t: t)
         with grad, saved, capture:
-            y = model(x)
+            y = model(*example.args, **example.kwargs)
         del y
     except Exception as exc:
-        raise ModelRunError(_failure_message(name, capture, exc)) from None
+        raise _forward_error(name, capture, example, exc) from None
 
 
 def _uncounted(name: str, records: list[LayerRecord], strict: bool) -> dict[str, int]:
@@ -303,13 +334,43 @@ def _uncounted(name: str, records: list[LayerRecord], strict: bool) -> dict[str,
     return uncounted
 
 
+# Module hooks, the global RNG and the default dtype are process-wide: one analysis runs at a time
+# (concurrent calls wait here), and everything after the forward (totals, the layers frame) runs in
+# parallel.
+_ANALYSIS = threading.RLock()
+
+
+class NeedsValues(Exception):
+    """The meta run stopped at an op that needs tensor values (or has no meta kernel)."""
+
+    def __init__(self, error: ModelRunError, op: str, where: str) -> None:
+        super().__init__(str(error))
+        self.error, self.op, self.where = error, op, where
+
+
+@dataclass(frozen=True)
+class _Call:
+    """Everything one analysis needs, checked."""
+
+    name: str
+    source: Any
+    specs: tuple[InputSpec, ...] | None  # None when example inputs are given
+    inputs: Any
+    batch_size: int
+    dtype: torch.dtype | None
+    training: bool
+    record_ops: bool
+    rules: dict[str, Rule]
+
+
 def profile(
     model_or_name: Any,
-    input_size: Sequence[int] | str | None = None,
+    input_size: Any = None,
     batch_size: int = 1,
-    device: str = "meta",
+    device: str = "auto",
     *,
-    dtype: str | torch.dtype = "float32",
+    inputs: Any = None,
+    dtype: str | torch.dtype | None = None,
     training: bool = False,
     convention: str = "full",
     strict: bool = False,
@@ -318,46 +379,97 @@ def profile(
 ) -> Profile:
     """Profile a model: an ``nn.Module``, a registry name, or ``"package.module:callable"``.
 
-    ``input_size`` excludes the batch dimension; it defaults to the registered model's own
-    input size, else ``(3, 224, 224)``. Nothing is computed on ``device="meta"``; ``"cpu"`` runs
-    the same analysis on real tensors. The caller's model object is never modified.
+    ``input_size`` excludes the batch dimension: a shape, or input specs (``"3x224x224"``,
+    ``"int64:128"``, ``"pixel_values=3x224x224"``, several as a list or joined by ``;``); it
+    defaults to the registered model's own input size, else ``(3, 224, 224)``. ``inputs`` gives
+    example inputs instead: a tensor, a tuple of positional arguments, a dict of keyword
+    arguments or an ``(args, kwargs)`` pair. ``dtype`` casts the model and its floating inputs;
+    by default inputs follow the model's floating parameters.
+
+    ``device="auto"`` analyses on meta (nothing computed, no weights allocated) and reruns on cpu
+    with seeded random inputs when the model needs values (``nonzero``, ``.item()``, boolean
+    masks...) or runs quantized kernels, saying so in ``Profile.notes``; ``"meta"`` makes that an
+    error, ``"cpu"`` runs on real tensors. The caller's model object is never modified.
     ``record_ops=True`` also keeps every op with its shapes and counts in ``Profile.ops``.
     ``rules`` maps ops (``"ns::name"`` or ``torch.ops`` objects) to :class:`~archstats.Rule` s that
     add to or override the registered rules for this call only.
     """
     _check_options(convention, batch_size, device)
+    call = _prepare(model_or_name, input_size, batch_size, inputs, dtype, training, record_ops, rules)
+    with _ANALYSIS:
+        if device != "auto":
+            try:
+                return _analyse(call, device, convention, strict)
+            except NeedsValues as exc:
+                raise exc.error from None
+        try:
+            return _analyse(call, "meta", convention, strict, fallback=True)
+        except NeedsValues as exc:
+            stop = exc
+        result = _analyse(call, "cpu", convention, strict)
+    note = (
+        f"ran on cpu: {stop.op} in {stop.where} cannot run on meta (its output depends on tensor values, or it "
+        "has no meta kernel); the counts are for a seeded random input, and the cpu run allocated real weights"
+    )
+    result.notes = (note, *result.notes)
+    return result
+
+
+def _prepare(
+    model_or_name: Any,
+    input_size: Any,
+    batch_size: int,
+    inputs: Any,
+    dtype: Any,
+    training: bool,
+    record_ops: bool,
+    rules: Mapping[Any, Rule] | None,
+) -> _Call:
+    if inputs is not None and (input_size is not None or batch_size != 1):
+        raise UsageError("give example inputs or an input size and batch, not both")
     torch_dtype = _torch_dtype(dtype)
     name, source = resolve(model_or_name)
-    size = _input_size(name, source, input_size)
+    specs = None if inputs is not None else _specs(name, source, input_size)
     try:
         per_call = overrides(rules or {})
     except (TypeError, ValueError) as exc:
         raise UsageError(f"rules: {exc}") from None
+    return _Call(name, source, specs, inputs, batch_size, torch_dtype, training, record_ops, per_call)
 
-    with _seeded_generators():
-        model = build(source, name, device, torch_dtype)
-        quantized.refuse_meta(model, name, device)
-        model.train(training)
-        capture = Capture(model, len(size) - 1, record_ops=record_ops, rules=per_call)
-        # On meta, empty: randn's meta path imports sympy (about 0.4 s cold) for values never read.
-        make = torch.empty if device == "meta" else torch.randn
-        _run(model, capture, make((batch_size, *size), dtype=torch_dtype, device=device), name, training)
+
+def _analyse(call: _Call, device: str, convention: str, strict: bool, fallback: bool = False) -> Profile:
+    """One analysis on ``device``; with ``fallback``, what meta cannot run raises ``NeedsValues``."""
+    with _seeded_generators(), _float32_default():
+        model = build(call.source, call.name, device, call.dtype)
+        if fallback and device == "meta" and quantized.quantized_layer(model) is not None:
+            path, kind = quantized.quantized_layer(model) or ("", "")
+            raise NeedsValues(ModelRunError(f"{call.name}: quantized layer {path} runs on cpu only"), kind, path)
+        quantized.refuse_meta(model, call.name, device)
+        model.train(call.training)
+        if call.specs is None:
+            example = example_from(call.inputs, device)
+        else:
+            example = example_from_specs(call.specs, call.batch_size, call.dtype or _floating_dtype(model), device)
+        n_spatial = max(len(example.specs[0].shape) - 1, 0)
+        capture = Capture(model, n_spatial, record_ops=call.record_ops, rules=call.rules)
+        _run(model, capture, example, call.name, call.training)
     records = sorted(capture.records, key=lambda r: r.order)
     records += _unused_param_records(model, capture)
     capture.close()
-
+    first = example.tensors()[0]
     result = Profile(
-        name=name,
-        input_size=size,
-        batch_size=batch_size,
-        dtype=str(torch_dtype).replace("torch.", ""),
+        name=call.name,
+        input_size=example.specs[0].shape,
+        batch_size=first.shape[0] if first.dim() else 1,
+        dtype=str(first.dtype if first.dtype.is_floating_point else _floating_dtype(model)).replace("torch.", ""),
         device=device,
-        training=training,
+        training=call.training,
         convention=convention,
         records=records,
         totals=None,  # type: ignore[arg-type]
-        uncounted=_uncounted(name, records, strict),
+        uncounted=_uncounted(call.name, records, strict),
         ops=capture.ops,
+        inputs=tuple(str(s) for s in example.specs),
     )
     result.totals = _totals(result, capture, model)
     return result
@@ -387,9 +499,31 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
     )
 
 
-def _failure_message(name: str, capture: Capture, exc: Exception) -> str:
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+# what torch says when an input does not fit the layer that reads it
+_MISFIT = re.compile(r"size|shape|channel|dimension|dtype|expected|mismatch|must match|out of range", re.IGNORECASE)
+# ops whose output shape depends on values, or that cannot run on meta for another reason
+_NEEDS_VALUES = (
+    "cannot be called on meta",
+    "Cannot copy out of meta",
+    "data-independent",
+    "Meta kernel",
+    "meta tensors",
+)
+
+
+def _forward_error(name: str, capture: Capture, example: Example, exc: Exception) -> Exception:
+    """The error a failed forward becomes: a usage error when the input does not fit the model's
+    first layer, ``NeedsValues`` when meta cannot run an op, else a ``ModelRunError``."""
     f = capture.calls.failure
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     where = f" in layer {f.module} ({f.type})" if f.module else ""
     op = f" at {f.op}" if f.op else ""
-    return f"{name}: forward failed{where}{op}: {type(exc).__name__}: {detail}"
+    if f.at_input and _MISFIT.search(str(exc)) and not isinstance(exc, NotImplementedError):
+        given = ", ".join(str(s) for s in example.specs)
+        return UsageError(f"{name}: input {given} does not fit{where}{op}: {detail}")
+    message = f"{name}: forward failed{where}{op}: {type(exc).__name__}: {detail}"
+    meta = example.tensors()[0].device.type == "meta"
+    if meta and f.op and (isinstance(exc, NotImplementedError) or any(p in str(exc) for p in _NEEDS_VALUES)):
+        error = ModelRunError(f"{message}; this op needs tensor values: analyse on cpu (device='cpu', --device cpu)")
+        return NeedsValues(error, f.op, f.module or "(model)")
+    return ModelRunError(message)

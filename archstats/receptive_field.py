@@ -803,7 +803,7 @@ def propagate(
 
     ``args`` are the op's arguments by schema name, tensors replaced by shapes (as rules get them).
     """
-    if not inputs:
+    if not inputs or out_shape is None:  # nothing to give a field to (a Python scalar from .item())
         return None
     if rule is None:
         return _unknown(f"{op} has no rule")

@@ -73,9 +73,16 @@ def _uncounted(p: Profile) -> str:
     return f" (uncounted ops: {', '.join(f'{op} x{k}' for op, k in sorted(p.uncounted.items()))})"
 
 
+def _input_text(p: Profile) -> str:
+    """The input as the user gave it: one image's shape with its batch, or every spec."""
+    if len(p.inputs) <= 1 and not any(":" in s or "=" in s for s in p.inputs):
+        return "x".join(str(d) for d in (p.batch_size, *p.input_size))
+    return f"batch {p.batch_size} of " + ", ".join(p.inputs)
+
+
 def summary_lines(p: Profile) -> list[str]:
     t = p.totals
-    shape = "x".join(str(d) for d in (p.batch_size, *p.input_size))
+    shape = _input_text(p)
     saved = f", saved for backward {M.SAVED_BYTES.format(t.saved_bytes)}" if t.saved_bytes is not None else ""
     return [
         f"{p.name}: input {shape} {p.dtype}, {'training' if p.training else 'eval'} mode, device {p.device}",
@@ -86,6 +93,8 @@ def summary_lines(p: Profile) -> list[str]:
         f"receptive field {human_rf(p)} (at {t.rf_layer or '-'}), depth {t.depth} weight layers",
         f"convention {p.convention}: {CONVENTIONS[p.convention]}",
         f"status: {p.status}{_uncounted(p)}",
+        *(f"note: {note}" for note in p.notes),
+        *(f"data-dependent: {layer} ran {', '.join(ops)}" for layer, ops in p.data_dependent.items()),
     ]
 
 
@@ -175,6 +184,9 @@ def profile_dict(p: Profile, depth: int = 0) -> dict[str, Any]:
         "convention": p.convention,
         "status": p.status,
         "uncounted": p.uncounted,
+        "inputs": list(p.inputs),
+        "notes": list(p.notes),
+        "data_dependent": p.data_dependent,
         "totals": totals,
         "layers": _jsonable(p.aggregate(depth)),
     }

@@ -397,12 +397,12 @@ def _check_format(fmt: str) -> None:
     formats.renderer("report.profile", fmt)  # refuses a format the table does not list
 
 
-def _as_profile(item: Any) -> Profile:
+def _as_profile(item: Any, input_size: Any = None, batch_size: int = 1) -> Profile:
     if isinstance(item, Profile):
         return item
     from .profile import profile
 
-    return profile(item)
+    return profile(item, input_size, batch_size)
 
 
 def _write(path: Path, text: str) -> Path:
@@ -427,10 +427,18 @@ def write_compare_page(profiles: Sequence[Profile], out_dir: Path, fmt: str, ste
     return writer.written + [_write(out_dir / f"{stem}.{fmt}", page)]
 
 
-def write_report(names_or_profiles: Sequence[Any] | Any, out_dir: str | Path, fmt: str = "md") -> list[Path]:
+def write_report(
+    names_or_profiles: Sequence[Any] | Any,
+    out_dir: str | Path,
+    fmt: str = "md",
+    input_size: Any = None,
+    batch_size: int = 1,
+) -> list[Path]:
     """One model: its page; several: their comparison page. Returns the files written.
 
-    Items are registry names, import paths, ``nn.Module`` objects or :class:`Profile` objects.
+    Items are registry names, import paths, ``nn.Module`` objects or :class:`Profile` objects;
+    ``input_size`` (input specs, as :func:`archstats.profile` takes) and ``batch_size`` apply to
+    every item that is not already a profile.
     """
     _check_format(fmt)
     items = (
@@ -440,7 +448,7 @@ def write_report(names_or_profiles: Sequence[Any] | Any, out_dir: str | Path, fm
     )
     if not items:
         raise UsageError("report needs at least one model")
-    profiles = [_as_profile(i) for i in items]
+    profiles = [_as_profile(i, input_size, batch_size) for i in items]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if len(profiles) == 1:

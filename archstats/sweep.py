@@ -128,9 +128,23 @@ def _positive_ints(values: Sequence[Any], what: str) -> list[int]:
 # sweeping
 
 
+@dataclass(frozen=True)
+class _ImportedModel:
+    """An import path's model: swept over input resolution or batch (it has no registry builder)."""
+
+    name: str
+    input_size: tuple[int, ...] = (3, 224, 224)
+    family: str = ""
+
+
 def _info(model: str) -> Any:
     import archstats_models as zoo
 
+    if ":" in model:
+        from .loading import resolve
+
+        resolve(model)  # a clear error now for a path that does not import
+        return _ImportedModel(model)
     try:
         return zoo.get_model_info(model)
     except zoo.UnknownModelError as exc:
@@ -217,6 +231,10 @@ def _plan_param(info: Any, name: str, values: Sequence[Any]) -> Plan:
     if not isinstance(name, str) or not name.isidentifier():
         raise UsageError(
             f"malformed parameter name {name!r}: expected e.g. alpha, phi, cardinality or a builder keyword"
+        )
+    if isinstance(info, _ImportedModel):
+        raise UsageError(
+            f"{info.name} is an import path: sweep its --input or --batch (parameters need a registered model)"
         )
     if name == "phi":
         return _plan_phi(info, values)

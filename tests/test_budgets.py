@@ -13,6 +13,7 @@ from torch import nn
 
 from archstats.budgets import BudgetConfigError, load_budgets
 from archstats.cli import main
+from archstats.inputs import InputSpec
 from archstats.testing import assert_within_budget
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -230,7 +231,7 @@ def test_load_budgets_values(tmp_path):
     assert (b.label, b.model, b.input_size, b.batch, b.dtype, b.model_size_dtype) == (
         "alex",
         "alexnet",
-        (3, 227, 227),
+        (InputSpec((3, 227, 227)),),
         2,
         "float16",
         "bfloat16",

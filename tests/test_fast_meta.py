@@ -122,15 +122,19 @@ def test_duplicate_builder_is_refused() -> None:
 class _BrokenConv(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.conv = nn.Conv2d(5, 4, 3)  # expects 5 channels, gets 3
+        self.stem = nn.Conv2d(3, 4, 1)
+        self.conv = nn.Conv2d(5, 4, 3)  # expects 5 channels, gets the stem's 4
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.conv(x)
+        return self.conv(self.stem(x))
 
 
 def test_malformed_model_still_gets_torchs_error() -> None:
-    with pytest.raises(ModelRunError, match=r"conv.*aten\.convolution"):
+    with pytest.raises(ModelRunError, match=r"conv.*aten\.convolution.*channel"):
         archstats.profile(_BrokenConv(), (3, 8, 8))
+    # the same mismatch at the model's input is the input's fault: a usage error naming it
+    with pytest.raises(archstats.UsageError, match=r"input 2x8x8 does not fit in layer stem.*aten\.convolution"):
+        archstats.profile(_BrokenConv(), (2, 8, 8))
 
 
 def test_fast_and_torch_kernels_give_identical_profiles(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -168,7 +168,7 @@ def _version(distribution: str) -> str | None:
 
 def crosscheck(
     model_or_name: Any,
-    input_size: Sequence[int] | str | None = None,
+    input_size: Any = None,
     batch_size: int = 1,
     tools: Sequence[str] | str | None = None,
 ) -> CrossCheck:
