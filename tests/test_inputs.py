@@ -106,7 +106,9 @@ def test_cli_takes_several_inputs_keywords_and_dtypes(tmp_path, monkeypatch: pyt
     (tmp_path / "user_nets.py").write_text(_USER_NETS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)  # import paths resolve from the current directory, as python -m does
     runner = CliRunner()
-    two = runner.invoke(main, ["profile", "user_nets:TwoImages", "--input", "3x8x8", "--input", "3x8x8", "--format", "json"])
+    two = runner.invoke(
+        main, ["profile", "user_nets:TwoImages", "--input", "3x8x8", "--input", "3x8x8", "--format", "json"]
+    )
     assert two.exit_code == 0, two.output
     assert f'"macs": {TWO_IMAGES_MACS}' in two.output
     kw = runner.invoke(main, ["profile", "user_nets:Keyword", "--input", "pixel_values=3x4x4", "--batch", "2"])
@@ -115,7 +117,7 @@ def test_cli_takes_several_inputs_keywords_and_dtypes(tmp_path, monkeypatch: pyt
     assert tokens.exit_code == 0, tokens.output
 
 
-_USER_NETS = '''
+_USER_NETS = """
 import torch
 from torch import nn
 
@@ -146,7 +148,7 @@ class Tokens(nn.Module):
 
     def forward(self, ids):
         return self.head(self.embed(ids))
-'''
+"""
 
 
 def test_a_missing_import_names_the_path_and_pythonpath(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -219,7 +221,9 @@ def test_a_detector_reruns_on_cpu_and_says_so() -> None:
 def test_a_detector_on_meta_is_an_error_that_suggests_cpu() -> None:
     with pytest.raises(archstats.ModelRunError, match=r"at aten\.nonzero.*device='cpu'"):
         archstats.profile(TinyDetector(), (3, 8, 8), device="meta")
-    result = CliRunner().invoke(main, ["profile", "tests.test_inputs:TinyDetector", "--input", "3x8x8", "--device", "meta"])
+    result = CliRunner().invoke(
+        main, ["profile", "tests.test_inputs:TinyDetector", "--input", "3x8x8", "--device", "meta"]
+    )
     assert result.exit_code == 1 and "--device cpu" in result.output
 
 
@@ -246,7 +250,10 @@ def test_the_default_dtype_never_leaks() -> None:
     finally:
         torch.set_default_dtype(old)
     assert leaked.totals == reference.totals
-    assert on_cpu.totals.macs == reference.totals.macs and on_cpu.totals.activation_bytes == reference.totals.activation_bytes
+    assert (
+        on_cpu.totals.macs == reference.totals.macs
+        and on_cpu.totals.activation_bytes == reference.totals.activation_bytes
+    )
     assert torch.get_default_dtype() == old
 
 
@@ -264,7 +271,7 @@ def test_concurrent_calls_give_the_serial_results(device: str) -> None:
         try:
             for n in names[worker:] + names[:worker]:
                 results[(worker, n)] = archstats.profile(n, device=device)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
