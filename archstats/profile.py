@@ -17,7 +17,7 @@ from torch import nn
 from . import quantized
 from . import receptive_field as rf
 from .engine import Capture, LayerRecord, OpRecord
-from .errors import ModelRunError, UncountedOpsError, UsageError
+from .errors import ModelLoadError, ModelRunError, UncountedOpsError, UsageError
 from .inputs import DTYPES, Example, InputSpec, example_from, example_from_specs, parse_specs
 from .loading import build, default_input_size, resolve
 from .rules import Count, Rule, overrides
@@ -437,10 +437,21 @@ def _prepare(
     return _Call(name, source, specs, inputs, batch_size, torch_dtype, training, record_ops, per_call)
 
 
+def _build(call: _Call, device: str, fallback: bool) -> nn.Module:
+    """The model's private copy; a builder that reads tensor values (RegNet's widths) falls back to
+    cpu like a forward that does."""
+    try:
+        return build(call.source, call.name, device, call.dtype)
+    except ModelLoadError as exc:
+        if fallback and device == "meta" and any(p in str(exc) for p in _NEEDS_VALUES):
+            raise NeedsValues(ModelRunError(str(exc)), "building the model", "its builder") from None
+        raise
+
+
 def _analyse(call: _Call, device: str, convention: str, strict: bool, fallback: bool = False) -> Profile:
     """One analysis on ``device``; with ``fallback``, what meta cannot run raises ``NeedsValues``."""
     with _seeded_generators(), _float32_default():
-        model = build(call.source, call.name, device, call.dtype)
+        model = _build(call, device, fallback)
         if fallback and device == "meta" and quantized.quantized_layer(model) is not None:
             path, kind = quantized.quantized_layer(model) or ("", "")
             raise NeedsValues(ModelRunError(f"{call.name}: quantized layer {path} runs on cpu only"), kind, path)

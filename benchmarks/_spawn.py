@@ -43,6 +43,7 @@ class Job:
     input: str = "default"  # "CxHxW" or each model's default
     repeats: int = 3
     label: str = ""  # free text for the case, e.g. "batch=64"
+    worker: Path = WORKER  # the worker script: it takes _worker.py's arguments and writes its events
 
 
 @dataclass
@@ -104,7 +105,7 @@ def _run_once(job: Job, models: list[str], settings: Settings, tag: str) -> tupl
     progress.unlink(missing_ok=True)
     cmd = [
         sys.executable,
-        str(WORKER),
+        str(job.worker),
         "--tool",
         job.tool,
         "--models",

@@ -297,3 +297,15 @@ def test_budget_inputs_take_the_same_specs(tmp_path) -> None:
     assert budget.input_size == (InputSpec((3, 8, 8)), InputSpec((3, 8, 8), None, "image2"))
     p = archstats.profile(budget.model, budget.input_size)
     assert p.totals.macs == TWO_IMAGES_MACS and p.inputs == ("3x8x8", "image2=3x8x8")
+
+
+def _reads_values_while_built() -> nn.Module:
+    """Like torchvision's RegNet, whose builder computes widths from tensor values."""
+    widths = torch.arange(4, 8).float()
+    return nn.Conv2d(3, int(widths.sum().item()) // 11, 3)  # 22 // 11 = 2 output channels
+
+
+def test_a_builder_that_reads_values_falls_back_to_cpu() -> None:
+    p = archstats.profile(f"{__name__}:_reads_values_while_built", (3, 8, 8))
+    assert p.device == "cpu" and "building the model" in p.notes[0]
+    assert p.totals.macs == 6 * 6 * 2 * 3 * 9  # 6x6 outputs x 2 channels x 3 inputs x 9 taps
