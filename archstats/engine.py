@@ -195,11 +195,14 @@ class ModuleCalls:
         self.counter += 1
         return self.counter
 
-    def note_failure(self, op: str = "") -> None:
-        """Remember the first failure: the op, and the innermost open layer."""
-        if op and not self.failure.op:
-            self.failure.op = op
-        record = self.current
+    def note_failure(self, op: str, at_input: bool = False) -> None:
+        """Remember the first failing op (and whether it read a model input) and its layer."""
+        if not self.failure.op:
+            self.failure.op, self.failure.at_input = op, at_input
+        self._blame(self.current)
+
+    def _blame(self, record: LayerRecord | None) -> None:
+        """The innermost layer a failure happened in (the first one named wins)."""
         if record is not None and not self.failure.module:
             self.failure.module, self.failure.type = record.module or "(model)", record.type
 
@@ -216,7 +219,7 @@ class ModuleCalls:
     def _path(self, module: nn.Module) -> str:
         name = self.names.get(id(module))
         if name is None:  # built during forward, so it has no attribute path
-            parent = self.stack[-1][0].module if self.stack else ""
+            parent = self.current.module if self.current else ""
             name = f"{parent}.<{type(module).__name__}>".lstrip(".")
             self.names[id(module)] = name
         return name
@@ -236,8 +239,8 @@ class ModuleCalls:
         if not self.stack or self.stack[-1][1] is not module:
             return
         record = self.stack.pop()[0]
-        if sys.exc_info()[1] is not None and not self.failure.module:
-            self.failure.module, self.failure.type = record.module or "(model)", record.type
+        if sys.exc_info()[1] is not None:
+            self._blame(record)
         y = _first_tensor(output)
         if y is not None:
             record.output_shape = tuple(y.shape)
@@ -400,6 +403,7 @@ class ResolvedOp:
 
     sig: OpSignature
     rule: Rule | None
+    value_shaped: bool  # its output shape, or the code after it, depends on tensor values
 
 
 class OpAccounting:
@@ -414,7 +418,8 @@ class OpAccounting:
         found = self._resolved.get(func)
         if found is None:
             sig = signature(func)
-            found = ResolvedOp(sig, self.overrides.get(sig.qualified) or lookup(sig.qualified))
+            rule = self.overrides.get(sig.qualified) or lookup(sig.qualified)
+            found = ResolvedOp(sig, rule, sig.name in VALUE_SHAPED)
             self._resolved[func] = found
         return found
 
@@ -498,7 +503,7 @@ class Capture(TorchDispatchMode):
         if not record.has_ops:  # a call's row is ordered by its first own op
             record.has_ops, record.order = True, self.calls.next_order()
         record.n_ops += 1
-        if op.sig.name in VALUE_SHAPED or (op.sig.name == "aten.index" and _masks(named.get("indices"))):
+        if op.value_shaped or (op.sig.name == "aten.index" and _masks(named.get("indices"))):
             record.data_dependent[op.sig.name] = record.data_dependent.get(op.sig.name, 0) + 1
         first = _first_tensor(out)
         out_shape = first.shape if first is not None else None
@@ -522,10 +527,9 @@ class Capture(TorchDispatchMode):
                 _same_layout(func, out, func(*args, **kwargs))
             return out
         except Exception:
-            if not self.calls.failure.op:
-                # the op read a model input or a view of one: the input does not fit the model
-                self.calls.failure.at_input = any(isinstance(a, torch.Tensor) and _key(a) in self._inputs for a in args)
-            self.calls.note_failure(op.sig.name)
+            # an op that read a model input or a view of one: the input may not fit the model
+            at_input = any(isinstance(a, torch.Tensor) and _key(a) in self._inputs for a in args)
+            self.calls.note_failure(op.sig.name, at_input)
             raise
 
     def _follow(

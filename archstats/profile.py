@@ -258,10 +258,9 @@ def _unused_param_records(model: nn.Module, capture: Capture) -> list[LayerRecor
 def _torch_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
     if dtype is None:
         return None
-    found = DTYPES.get(dtype) if isinstance(dtype, str) else dtype
+    found = _DTYPES.get(dtype) if isinstance(dtype, str) else dtype
     if not isinstance(found, torch.dtype) or not found.is_floating_point:
-        floats = [k for k, v in DTYPES.items() if v.is_floating_point]
-        raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(floats)}")
+        raise UsageError(f"unsupported dtype {dtype!r}; choose one of: {', '.join(_DTYPES)}")
     return found
 
 
@@ -452,8 +451,9 @@ def _analyse(call: _Call, device: str, convention: str, strict: bool, fallback: 
     """One analysis on ``device``; with ``fallback``, what meta cannot run raises ``NeedsValues``."""
     with _seeded_generators(), _float32_default():
         model = _build(call, device, fallback)
-        if fallback and device == "meta" and quantized.quantized_layer(model) is not None:
-            path, kind = quantized.quantized_layer(model) or ("", "")
+        found = quantized.quantized_layer(model) if fallback and device == "meta" else None
+        if found is not None:
+            path, kind = found
             raise NeedsValues(ModelRunError(f"{call.name}: quantized layer {path} runs on cpu only"), kind, path)
         quantized.refuse_meta(model, call.name, device)
         model.train(call.training)

@@ -39,7 +39,7 @@ from torch import nn
 from torch.utils._python_dispatch import _disable_current_modes
 
 from .errors import UsageError
-from .rules import Rule, lookup, per_output_element, register_rule
+from .rules import Parts, Rule, add_part, lookup, per_output_element, pool_window, register_rule
 
 __all__ = ["PackedInfo", "packed_info", "packed_numels", "refuse_meta", "stored_bytes", "tensor_bytes"]
 
@@ -248,14 +248,10 @@ def _packed(packed_weight: Any, weight: Any) -> PackedInfo:
     return packed_info(packed_weight if packed_weight is not None else weight)
 
 
-Parts = dict[str, tuple[int, int]]  # family -> (MACs, extra FLOPs) of a fused kernel's parts
-
-
 def _fused(parts: Parts, fused: tuple[str, ...], out_shape: Shape) -> Parts:
     """``parts`` and one FLOP per output element for each op fused after it (by family)."""
     for family in fused:
-        macs, extra = parts.get(family, (0, 0))
-        parts[family] = (macs, extra + prod(out_shape))
+        add_part(parts, family, extra=prod(out_shape))
     return parts
 
 
@@ -309,10 +305,6 @@ def _per_output(*families: str) -> Any:
 
 def _dropout(out_shape: Shape, training: bool = False, **_: Any) -> tuple[int, int]:
     return 0, prod(out_shape) if training else 0
-
-
-def _pool_window(kernel_size: Any, stride: Any, padding: Any, dilation: Any, **_: Any) -> tuple:
-    return kernel_size, stride or kernel_size, padding, dilation  # stride=[]: same as the kernel
 
 
 def _register(names: tuple[str, ...], spec: Rule) -> None:
@@ -397,6 +389,6 @@ _register(("quantized::clamp",), Rule("elementwise", per_output_element))
 _register(("quantized::dropout",), Rule("elementwise", _dropout))
 _register(_NORMS, Rule("norm", per_output_element))
 _register(_NORMS_RELU, Rule("norm", _per_output("norm", "activation")))
-_register(_POOLS, Rule("pool", per_output_element, "window", _pool_window))
+_register(_POOLS, Rule("pool", per_output_element, "window", pool_window))
 _register(("quantized::cat",), Rule("data", None, "merge"))
 _register(_CONVERSIONS, Rule("data", None, "pointwise"))

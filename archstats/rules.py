@@ -94,6 +94,15 @@ class Count:
         return 2 * self.macs + (self.extra_flops if convention == "full" else 0)
 
 
+Parts = dict[str, tuple[int, int]]  # family -> (MACs, extra FLOPs) of a fused kernel's decomposition
+
+
+def add_part(parts: Parts, family: str, macs: int = 0, extra: int = 0) -> None:
+    """Add ``macs`` and ``extra`` FLOPs to ``family``'s part of a fused kernel's count."""
+    old = parts.get(family, (0, 0))
+    parts[family] = (old[0] + macs, old[1] + extra)
+
+
 @dataclass(frozen=True)
 class Rule:
     """How an op is counted (``count``; None: declared free), its family under the README's
@@ -142,16 +151,19 @@ class Rule:
 _RULES: dict[str, Rule] = {}  # "ns::name" -> rule
 
 
+def _store(qualified: str, rule: Rule) -> None:
+    if qualified in _RULES:
+        raise ValueError(f"{qualified.replace('::', '.')} already has a counting rule")
+    _RULES[qualified] = rule
+
+
 def register_rule(op: Any, rule: Rule) -> None:
     """Register ``rule`` for ``op`` in every later analysis: ``"ns::name"``, a bare aten name, or a
     ``torch.ops`` object. An op that already has a rule is refused (use ``profile(rules=...)`` to
     override one for a single call, or :func:`unregister_rule` first)."""
     if not isinstance(rule, Rule):
         raise TypeError(f"expected an archstats Rule, got {type(rule).__name__}")
-    key = qualified_name(op)
-    if key in _RULES:
-        raise ValueError(f"{key.replace('::', '.')} already has a counting rule")
-    _RULES[key] = rule
+    _store(qualified_name(op), rule)
 
 
 def unregister_rule(op: Any) -> Rule:
@@ -333,7 +345,8 @@ rule(*_ELEMENTWISE_UNARY, family="elementwise")(per_output_element)
 rule(*_ELEMENTWISE_BINARY, family="elementwise", rf="merge")(per_output_element)
 
 
-def _pool_window(kernel_size: Any, stride: Any, padding: Any, dilation: Any, **_: Any) -> tuple:
+def pool_window(kernel_size: Any, stride: Any, padding: Any, dilation: Any, **_: Any) -> tuple:
+    """Kernel, stride, padding and dilation of a max pooling (aten's and the quantized ones)."""
     # aten passes stride=[] for "same as the kernel"
     return kernel_size, stride or kernel_size, padding, dilation
 
@@ -351,7 +364,7 @@ rule(
     "max_pool3d_with_indices",
     family="pool",
     rf="window",
-    window=_pool_window,
+    window=pool_window,
 )(per_output_element)
 rule("avg_pool1d", "avg_pool2d", "avg_pool3d", family="pool", rf="window", window=_avg_pool_window)(per_output_element)
 rule(
@@ -441,14 +454,6 @@ def embedding_bag_rule(indices: Shape, weight: Shape, **_: Any) -> tuple[int, in
 # rules count a fused kernel as the sum of the decomposition's ops, so meta and cpu agree.
 
 
-Parts = dict[str, tuple[int, int]]  # family -> (MACs, extra FLOPs) of a fused kernel's decomposition
-
-
-def _add(parts: Parts, family: str, macs: int = 0, extra: int = 0) -> None:
-    old = parts.get(family, (0, 0))
-    parts[family] = (old[0] + macs, old[1] + extra)
-
-
 def _sdpa(query: Shape, key: Shape, value: Shape, out_shape: Shape, mask: Any, causal: Any, dropout: Any) -> Parts:
     """The math path of scaled dot-product attention: sqrt(scale) on q and on k, Q K^T, the mask
     (added; a causal one built with where(tril(ones)) first), softmax, dropout (bernoulli_, the
@@ -457,13 +462,13 @@ def _sdpa(query: Shape, key: Shape, value: Shape, out_shape: Shape, mask: Any, c
     bh, s = prod(out_shape[:-2]), key[-2]  # the output has the query's heads (keys are shared in GQA)
     scores = bh * q * s
     parts: Parts = {"matmul": (scores * e + scores * value[-1], 0), "activation": (0, scores)}
-    _add(parts, "elementwise", extra=bh * q * e + bh * s * e)
+    add_part(parts, "elementwise", extra=bh * q * e + bh * s * e)
     if mask is not None:
-        _add(parts, "elementwise", extra=scores)
+        add_part(parts, "elementwise", extra=scores)
     elif causal:
-        _add(parts, "elementwise", extra=q * s + scores)
+        add_part(parts, "elementwise", extra=q * s + scores)
     if dropout:
-        _add(parts, "elementwise", extra=3 * scores)
+        add_part(parts, "elementwise", extra=3 * scores)
     return parts
 
 
@@ -518,14 +523,14 @@ def native_mha_rule(
     s = key[-2]
     scores = b * num_head * q * s
     parts: Parts = {"matmul": (b * (q + 2 * s) * e * e + 2 * b * q * s * e + b * q * e * e, 0)}
-    _add(parts, "matmul", extra=b * q * e if proj_bias is not None else 0)
-    _add(parts, "elementwise", extra=b * (q + 2 * s) * e if qkv_bias is not None else 0)
-    _add(parts, "elementwise", extra=b * q * e + (0 if need_weights else b * s * e))
-    _add(parts, "activation", extra=scores)
+    add_part(parts, "matmul", extra=b * q * e if proj_bias is not None else 0)
+    add_part(parts, "elementwise", extra=b * (q + 2 * s) * e if qkv_bias is not None else 0)
+    add_part(parts, "elementwise", extra=b * q * e + (0 if need_weights else b * s * e))
+    add_part(parts, "activation", extra=scores)
     if mask is not None:  # with weights, baddbmm adds the mask inside the product
-        _add(parts, "matmul" if need_weights else "elementwise", extra=scores)
+        add_part(parts, "matmul" if need_weights else "elementwise", extra=scores)
     if need_weights and average_attn_weights:
-        _add(parts, "pool", extra=b * q * s)
+        add_part(parts, "pool", extra=b * q * s)
     return parts
 
 
@@ -555,12 +560,6 @@ def mkldnn_lstm_layer_rule(input: Shape, weight0: Shape, weight1: Shape, has_bia
 # by name in advance (the schemas are torchvision's, in torchvision/csrc/ops/*.cpp).
 
 
-def _register_by_name(qualified: str, spec: Rule) -> None:
-    if qualified in _RULES:
-        raise ValueError(f"{qualified.replace('::', '.')} already has a counting rule")
-    _RULES[qualified] = spec
-
-
 def roi_pooling_rule(out_shape: Shape, **_: Any) -> tuple[int, int]:
     """roi_align, roi_pool and their position-sensitive forms: one per output element, as
     upsampling (a convention: how many points a bin samples can depend on the boxes' sizes)."""
@@ -568,9 +567,9 @@ def roi_pooling_rule(out_shape: Shape, **_: Any) -> tuple[int, int]:
 
 
 for _name in ("roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool"):
-    _register_by_name(f"torchvision::{_name}", Rule("pool", roi_pooling_rule, rf="unknown"))
+    _store(f"torchvision::{_name}", Rule("pool", roi_pooling_rule, rf="unknown"))
 # NMS compares boxes that survive: value-dependent work, counted as data movement (a convention)
-_register_by_name("torchvision::nms", Rule("data", None, rf="unknown"))
+_store("torchvision::nms", Rule("data", None, rf="unknown"))
 
 
 # --- free ops -------------------------------------------------------------------------------

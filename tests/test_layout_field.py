@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_receptive_field import _field, _support, check_real_support, positive_copy
+from test_receptive_field import _field, _support, check_real_support, measured_output, positive_copy
 from torch import nn
 
 import archstats
@@ -34,14 +34,7 @@ def _record(p: archstats.Profile, module: str):
 def _spans(model: nn.Module, input_size, module: str) -> dict[tuple[int, int], tuple[list[int], list[int]]]:
     """Measured support (rows, columns) of every output position of ``module`` (batch 0, all channels)."""
     emp = positive_copy(model)
-    outs: list[torch.Tensor] = []
-    handle = emp.get_submodule(module).register_forward_hook(lambda m, a, o: outs.append(o))
-    x = torch.ones(1, *input_size, dtype=torch.float64, requires_grad=True)
-    try:
-        emp(x)
-    finally:
-        handle.remove()
-    y = outs[0]
+    x, y = measured_output(emp, emp.get_submodule(module), input_size)
     found = {}
     for i in range(y.shape[-2]):
         for j in range(y.shape[-1]):

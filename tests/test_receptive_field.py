@@ -104,6 +104,18 @@ def _field(row) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
     return size, jump, start
 
 
+def measured_output(emp: nn.Module, module: nn.Module, input_size) -> tuple[torch.Tensor, torch.Tensor]:
+    """A float64 all-ones input that needs its gradient, and ``module``'s output for it in ``emp``."""
+    outs: list[torch.Tensor] = []
+    handle = module.register_forward_hook(lambda m, a, o: outs.append(o))
+    x = torch.ones(1, *input_size, dtype=torch.float64, requires_grad=True)
+    try:
+        emp(x)
+    finally:
+        handle.remove()
+    return x, outs[0]
+
+
 def check_real_support(
     model: nn.Module, input_size, *, exact, only=None, require_checked: bool = True
 ) -> archstats.Profile:
@@ -122,14 +134,7 @@ def check_real_support(
         if only is not None and row["module"] not in only:
             continue
         size, jump, start = _field(row)
-        outs = []
-        handle = modules[name].register_forward_hook(lambda m, a, o, outs=outs: outs.append(o))
-        x = torch.ones(1, *input_size, dtype=torch.float64, requires_grad=True)
-        try:
-            emp(x)
-        finally:
-            handle.remove()
-        y = outs[0]
+        x, y = measured_output(emp, modules[name], input_size)
         assert "x".join(map(str, y.shape)) == row["output_shape"]
         for i in _positions(y.shape[-2]):
             for j in _positions(y.shape[-1]):
