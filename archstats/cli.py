@@ -23,12 +23,16 @@ from . import formats
 from .errors import ArchstatsError, ModelRunError, UncountedOpsError, UsageError
 
 
-def _console(stderr: bool = False) -> Any:
+# --wide: wide enough that no table drops a column
+_WIDE = 1000
+
+
+def _console(stderr: bool = False, wide: bool = False) -> Any:
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     # Off a terminal rich would wrap at 80 columns; CI logs and pipes read better wide.
-    width = None if stream.isatty() else 160
+    width = _WIDE if wide else (None if stream.isatty() or os.environ.get("COLUMNS") else 160)
     return Console(stderr=stderr, highlight=False, width=width)
 
 
@@ -71,20 +75,35 @@ def _print(console: Any, item: Any) -> None:
         console.print(item, soft_wrap=isinstance(item, Text))
 
 
+def _plain_text(items: Any, wide: bool) -> str:
+    """A table view as plain text, for a file: no colours, 120 columns (or every column with --wide)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=_WIDE if wide else 120, color_system=None, highlight=False)
+    for item in items:
+        _print(console, item)
+    return buffer.getvalue()
+
+
 def _write(path: str, text: str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
 
 
-def _emit(result_type: str, fmt: str, *args: Any, out: str | None = None) -> None:
+def _emit(result_type: str, fmt: str, *args: Any, out: str | None = None, wide: bool = False) -> None:
     """Render ``args`` as ``fmt`` (refused unless the formats table lists it) and show it.
 
     Text goes to stdout exactly as rendered, or to the file ``out``; a table view goes to the
-    terminal (``out`` does not apply to it).
+    terminal, or as plain text to ``out``.
     """
     output = formats.render(result_type, fmt, *args)
-    if not isinstance(output, str):
-        console = _console()
+    if not isinstance(output, str) and out:
+        _write(out, _plain_text(output, wide))
+    elif not isinstance(output, str):
+        console = _console(wide=wide)
         for item in output:
             _print(console, item)
     elif out:
@@ -237,9 +256,13 @@ def compare_command(names: tuple[str, ...], fmt: str, **options: Any) -> None:
     show_default=True,
     help="Exit 1 when any claim fails.",
 )
+@click.option("--wide", is_flag=True, help="Show every column, however wide the terminal.")
 @handle_errors
-def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str) -> None:
+def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str, wide: bool) -> None:
     """Check the lecture notes' claims by measurement (all, or the claims IDS in detail).
+
+    With --out and --format md or html, the pages of the notes that the report's sources link to
+    are written beside FILE (notes/000.md ... notes/004.md).
 
     Exit codes: 0 every check ran, whatever the verdicts; 1 with --fail-on fails when a claim fails;
     2 on usage errors or when a check crashed.
@@ -247,7 +270,13 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
     from .claims import run, select
 
     results = run(select(list(ids)))
-    _emit("claims", fmt, results, bool(ids), out=out)
+    _emit("claims", fmt, results, bool(ids), out=out, wide=wide)
+    if out and fmt in ("md", "html"):
+        from pathlib import Path
+
+        from .report import write_note_pages
+
+        write_note_pages(Path(out).resolve().parent, fmt)
     crashed = [r for r in results if r.outcome is None]
     if crashed:
         _fail(f"{len(crashed)} check(s) crashed: " + "; ".join(f"{r.claim.id}: {r.error}" for r in crashed), 2)

@@ -69,6 +69,12 @@ def _plain_contiguous(t: Any) -> bool:
     return not (t.dim() == 5 and t.is_contiguous(memory_format=torch.channels_last_3d))
 
 
+def _row_major_volume(t: Any) -> bool:
+    """A 5-D tensor whose default strides torch cannot take for channels-last (depth, height and
+    width all above 1): LRN's one-channel volume, which ``_plain_contiguous`` leaves to torch."""
+    return _is_meta(t) and t.dim() == 5 and t.is_contiguous() and min(t.shape[2:]) > 1
+
+
 def _vector_or_none(t: Any, n: int) -> bool:
     return t is None or (_is_meta(t) and tuple(t.shape) == (n,))
 
@@ -167,12 +173,21 @@ def _broadcast_to(small: torch.Size, big: torch.Size) -> bool:
     return len(small) <= len(big) and all(a in (1, b) for a, b in zip(reversed(small), reversed(big)))
 
 
-@meta_output("add", "mul")
-def _binary(self: Any, other: Any, alpha: Any = 1, **_: Any) -> torch.Tensor | None:
-    # a same-shape pair or a gate broadcast onto a row-major tensor (SE blocks); the output is
-    # row-major then, as torch's stride rules give for these operands
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@meta_output("add", "mul", "sub", "div")
+def _binary(self: Any, other: Any, alpha: Any = 1, rounding_mode: Any = None, **_: Any) -> torch.Tensor | None:
+    # a same-shape pair, a gate broadcast onto a row-major tensor (SE blocks), or a tensor and a
+    # Python number (LRN's scale and bias); the output keeps the big tensor's layout then, as
+    # torch's stride and type-promotion rules give for these operands
     x = self
-    if alpha != 1 or not (isinstance(x, torch.Tensor) and isinstance(other, torch.Tensor)):
+    if alpha != 1 or rounding_mode is not None or not isinstance(x, torch.Tensor):
+        return None
+    if _number(other):
+        return _unary(x)
+    if not isinstance(other, torch.Tensor):
         return None
     if x.dtype != other.dtype or not x.dtype.is_floating_point or not (x.is_contiguous() and other.is_contiguous()):
         return None
@@ -232,17 +247,17 @@ def _cat(tensors: Any, dim: Any = 0, **_: Any) -> torch.Tensor | None:
     return torch.empty(shape, dtype=first.dtype, device="meta")
 
 
-def _pair(value: Any, default: int | None = None) -> tuple[int, int] | None:
-    """A 2-D pooling argument as aten passes it: one int, a 1- or 2-element list, or empty."""
+def _ntuple(value: Any, n: int, default: int | None = None) -> tuple[int, ...] | None:
+    """An n-D pooling argument as aten passes it: one int, a 1- or n-element list, or empty."""
     if isinstance(value, int):
         value = [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, int) for v in value):
         return None
     if not value:
-        return None if default is None else (default, default)
+        return None if default is None else (default,) * n
     if len(value) == 1:
-        return (value[0], value[0])
-    return (value[0], value[1]) if len(value) == 2 else None
+        return (value[0],) * n
+    return tuple(value) if len(value) == n else None
 
 
 def _pooled_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int | None:
@@ -256,27 +271,29 @@ def _pooled_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> 
     return out if out > 0 else None
 
 
-def _pool2d_shape(x: Any, kernel: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: Any) -> list | None:
-    if not _plain_contiguous(x) or x.dim() not in (3, 4) or not x.dtype.is_floating_point:
+def _pool_shape(x: Any, n: int, kernel: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: Any) -> list | None:
+    """The output shape of an n-D pool over the last n dims, or None where torch's kernel must decide."""
+    plain = _plain_contiguous(x) or (n == 3 and _row_major_volume(x))
+    if not plain or x.dim() not in (n + 1, n + 2) or not x.dtype.is_floating_point:
         return None
-    k = _pair(kernel)
+    k = _ntuple(kernel, n)
     if k is None:
         return None
-    s, p, d = _pair(stride, -1), _pair(padding, 0), _pair(dilation, 1)
+    s, p, d = _ntuple(stride, n, -1), _ntuple(padding, n, 0), _ntuple(dilation, n, 1)
     if s is None or p is None or d is None or not isinstance(ceil_mode, bool):
         return None
-    s = k if s == (-1, -1) else s
-    spatial = [_pooled_size(size, ki, si, pi, di, ceil_mode) for size, ki, si, pi, di in zip(x.shape[-2:], k, s, p, d)]
+    s = k if s == (-1,) * n else s
+    spatial = [_pooled_size(size, ki, si, pi, di, ceil_mode) for size, ki, si, pi, di in zip(x.shape[-n:], k, s, p, d)]
     if None in spatial:
         return None
-    return [*x.shape[:-2], *spatial]
+    return [*x.shape[:-n], *spatial]
 
 
 @meta_output("max_pool2d_with_indices")
 def _max_pool2d_with_indices(
     self: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: Any, **_: Any
 ) -> tuple | None:
-    shape = _pool2d_shape(self, kernel_size, stride, padding, dilation, ceil_mode)
+    shape = _pool_shape(self, 2, kernel_size, stride, padding, dilation, ceil_mode)
     if shape is None:
         return None
     return torch.empty(shape, dtype=self.dtype, device="meta"), torch.empty(shape, dtype=torch.int64, device="meta")
@@ -288,5 +305,25 @@ def _avg_pool2d(
 ) -> torch.Tensor | None:
     if divisor_override == 0:
         return None  # torch raises for a zero divisor
-    shape = _pool2d_shape(self, kernel_size, stride, padding, 1, ceil_mode)
+    shape = _pool_shape(self, 2, kernel_size, stride, padding, 1, ceil_mode)
     return None if shape is None else torch.empty(shape, dtype=self.dtype, device="meta")
+
+
+# local response normalisation pools its squares with avg_pool3d, whose meta kernel imports sympy
+@meta_output("avg_pool3d")
+def _avg_pool3d(
+    self: Any, kernel_size: Any, stride: Any, padding: Any, ceil_mode: Any, divisor_override: Any, **_: Any
+) -> torch.Tensor | None:
+    if divisor_override == 0 or not _row_major_volume(self):
+        return None
+    shape = _pool_shape(self, 3, kernel_size, stride, padding, 1, ceil_mode)
+    return None if shape is None else torch.empty(shape, dtype=self.dtype, device="meta")
+
+
+# LRN raises its pooled squares to a power; torch's reference kernel for pow imports torch._dynamo
+@meta_output("pow")
+def _pow_scalar(self: Any = None, exponent: Any = None, **_: Any) -> torch.Tensor | None:
+    is_scalar = isinstance(exponent, (int, float)) and not isinstance(exponent, bool)
+    if not (is_scalar and isinstance(self, torch.Tensor)):
+        return None
+    return _unary(self)

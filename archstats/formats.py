@@ -79,6 +79,7 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "csv": _r("claims.report:to_csv"),
         "json": _r("claims.report:to_json", "\n"),
         "md": _r("claims.report:to_markdown"),
+        "html": _r("claims.report:to_html"),
     },
     "crosscheck": {
         "table": _r("crosscheck.render:rich_renderables"),

@@ -100,12 +100,50 @@ def default_input_size(name: str) -> tuple[int, ...] | None:
 
 
 def _meta_copy(model: nn.Module) -> nn.Module:
+    """The model's structure with meta parameters and buffers: modules are copied one by one
+    (``copy.deepcopy`` walks every attribute and costs several times the model's construction)."""
     memo: dict[int, Any] = {}
     for p in model.parameters():
-        memo[id(p)] = nn.Parameter(torch.empty_like(p, device="meta"), requires_grad=p.requires_grad)
+        memo[id(p)] = nn.Parameter(_meta_like(p), requires_grad=p.requires_grad)
     for b in model.buffers():
-        memo[id(b)] = torch.empty_like(b, device="meta")
-    return copy.deepcopy(model, memo)
+        memo[id(b)] = _meta_like(b)
+    modules = list(model.modules())
+    for m in modules:
+        memo[id(m)] = _shell(m)
+    for m in modules:
+        _rewire(memo[id(m)], memo)
+    return memo[id(model)]
+
+
+def _meta_like(t: torch.Tensor) -> torch.Tensor:
+    # empty_like on a meta tensor runs torch's Python reference, which imports sympy (a second)
+    return torch.empty_strided(t.size(), t.stride(), dtype=t.dtype, device="meta")
+
+
+def _shell(module: nn.Module) -> nn.Module:
+    """A new module object of the same class whose attributes are shallow copies of the original's
+    (dicts and lists copied, so hooks and registrations on the copy never reach the original)."""
+    shell = module.__class__.__new__(module.__class__)
+    shell.__dict__.update(
+        {k: (copy.copy(v) if isinstance(v, (dict, list, set)) else v) for k, v in module.__dict__.items()}
+    )
+    return shell
+
+
+def _rewire(shell: nn.Module, new: dict[int, Any]) -> None:
+    """Point the copy at the copies: its parameters, buffers, submodules, and module or tensor
+    attributes kept outside them (a tied weight, a list of blocks)."""
+    for key, value in shell.__dict__.items():
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if id(v) in new:
+                    value[k] = new[id(v)]
+        elif isinstance(value, list):
+            value[:] = [new.get(id(v), v) for v in value]
+        elif isinstance(value, tuple) and any(id(v) in new for v in value):
+            shell.__dict__[key] = tuple(new.get(id(v), v) for v in value)
+        elif id(value) in new:
+            shell.__dict__[key] = new[id(value)]
 
 
 # Weight initialisers write values; a meta tensor holds none, yet torch still runs their Python
@@ -156,7 +194,8 @@ class _SkipMetaInit(TorchFunctionMode):
 
 
 @contextlib.contextmanager
-def _building_on(device: str) -> Iterator[None]:
+def building_on(device: str) -> Iterator[None]:
+    """Build modules on ``device``; on meta, weight initialisers are skipped (they write nothing)."""
     with torch.device(device):
         if device != "meta":
             yield
@@ -171,7 +210,7 @@ def build(source: Any, label: str, device: str, dtype: torch.dtype | None) -> nn
         import archstats_models as zoo
 
         try:
-            with _building_on(device):
+            with building_on(device):
                 model = zoo.get_model(source)
         except Exception as exc:
             raise ModelLoadError(f"building {label} failed: {type(exc).__name__}: {exc}") from None
@@ -181,7 +220,7 @@ def build(source: Any, label: str, device: str, dtype: torch.dtype | None) -> nn
         except Exception as exc:
             raise ModelLoadError(f"cannot copy {label} for analysis: {type(exc).__name__}: {exc}") from None
     else:
-        with _building_on(device):
+        with building_on(device):
             model = _instantiate(source, label)
         # the callable may hand back an instance it keeps (a module-level model): copy it too
         return build(model, label, device, dtype)

@@ -337,3 +337,85 @@ def sweep_json(result: SweepResult) -> str:
 
     rows = [{k: r[k] for k in ROW_KEYS} for r in result.rows]
     return _json({"model": result.model, "parameter": result.parameter, "rows": rows})
+
+
+# --- tables that fit the terminal ------------------------------------------------------------------
+
+
+class FitColumn:
+    """A column of a :class:`FittedTable`: dropped in order of ``priority`` (0: never) when too wide."""
+
+    def __init__(
+        self,
+        header: str,
+        priority: int = 0,
+        justify: str = "left",
+        wrap: bool = False,
+        min_width: int = 16,
+        max_width: int | None = None,
+    ):
+        self.header, self.priority, self.justify, self.wrap = header, priority, justify, wrap
+        # a wrapping column takes at least min_width; a text column is cut (with an ellipsis) at max_width
+        self.min_width, self.max_width = min_width, max_width
+
+
+class FittedTable:
+    """A rich table that fits the console: the lowest-priority columns are dropped (and named in a
+    note below the table) rather than numbers split over lines; ``show_all`` keeps every column."""
+
+    def __init__(
+        self,
+        columns: Sequence[FitColumn],
+        rows: Sequence[Sequence[Any]],
+        *,
+        title: str | None = None,
+        show_all: bool = False,
+    ) -> None:
+        from rich.text import Text
+
+        self.columns, self.title, self.show_all = list(columns), title, show_all
+        self.rows = [[c if isinstance(c, Text) else Text(str(c)) for c in r] for r in rows]
+
+    def _natural(self, i: int) -> int:
+        col = self.columns[i]
+        longest = max([len(col.header), *(r[i].cell_len for r in self.rows)])
+        if col.wrap:
+            return min(col.min_width, longest)
+        return min(longest, col.max_width or longest)
+
+    def fit(self, width: int) -> list[int]:
+        """The columns kept at ``width`` terminal columns, in their order (3 columns between two)."""
+        keep = list(range(len(self.columns)))
+        while not self.show_all and sum(self._natural(i) for i in keep) + 3 * (len(keep) - 1) > width:
+            droppable = [i for i in keep if self.columns[i].priority > 0]
+            if not droppable:
+                break
+            keep.remove(max(droppable, key=lambda i: (self.columns[i].priority, i)))
+        return keep
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.table import Table
+        from rich.text import Text
+
+        from rich import box
+
+        keep = self.fit(options.max_width)
+        table = Table(title=self.title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for i in keep:
+            col = self.columns[i]
+            table.add_column(
+                col.header,
+                justify=col.justify,  # type: ignore[arg-type]
+                no_wrap=not col.wrap,
+                overflow="fold" if col.wrap else "ellipsis",
+                min_width=col.min_width if col.wrap else None,
+                max_width=None if col.wrap else col.max_width,
+            )
+        for r in self.rows:
+            table.add_row(*(r[i] for i in keep))
+        yield table
+        hidden = [self.columns[i].header for i in range(len(self.columns)) if i not in keep]
+        if hidden:
+            yield Text(
+                f"{', '.join(hidden)} hidden to fit {options.max_width} columns; --wide shows every column", style="dim"
+            )

@@ -368,26 +368,10 @@ def index_page_html(
 
 
 def claims_page_html(results: Sequence[Any], title: str = "The notes' claims, checked by measurement") -> str:
-    """The claims report as HTML: the same cells and detail lines as ``claims.report.to_markdown``."""
+    """The claims report as HTML: the same blocks as ``claims.report.to_markdown``, linking to the notes' HTML pages."""
     from .claims import report as claims_report
 
-    def verdict_class(i: int, text: str) -> str:
-        return f"verdict-{text}" if i == len(claims_report.HEADERS) - 1 else ""
-
-    body = [
-        f"<h1>{e(title)}</h1>",
-        "<p>Every figure is measured with archstats on the reference models; MACs are multiply-accumulates "
-        "(what papers call FLOPs), parameters are exact counts.</p>",
-        f"<p><strong>{e(claims_report.counts_line(results))}.</strong></p>",
-    ]
-    for section, in_section in claims_report.by_section(results):
-        body += [f"<h2>{e(section)}</h2>"]
-        rows = [claims_report.summary_cells(r) for r in in_section]
-        body.append(html_table(claims_report.HEADERS, rows, left=2, cell_class=verdict_class))
-        for r in in_section:
-            lines = claims_report.detail_lines(r)
-            body += [f'<h3 id="{e(r.claim.id)}">{e(r.claim.id)}</h3>', _html_list(lines[1:])]
-    return html_document(title, "\n".join(body))
+    return claims_report.to_html(results, title=title)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -408,6 +392,18 @@ def _as_profile(item: Any, input_size: Any = None, batch_size: int = 1) -> Profi
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_note_pages(out_dir: Path, fmt: str) -> list[Path]:
+    """The lecture notes' pages the claims page links to (``notes/NNN.md`` or ``.html``) in ``out_dir``."""
+    from .claims.report import note_pages
+
+    written = []
+    for rel, text in note_pages(fmt).items():
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written.append(_write(path, text))
+    return written
 
 
 def write_profile_page(p: Profile, out_dir: Path, fmt: str, stem: str | None = None) -> list[Path]:
@@ -522,6 +518,7 @@ def write_gallery(out_dir: str | Path, fmt: str = "md", on_step: Step | None = N
     written, pages = _model_pages(profiles, out, fmt, step)
 
     written.append(_write(out / f"claims.{fmt}", formats.render_text("report.claims", fmt, run(catalog()))))
+    written += write_note_pages(out, fmt)
     step("claims")
     compared, links = _comparison_pages(profiles, out, fmt, step)
     written += compared

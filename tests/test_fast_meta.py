@@ -184,3 +184,31 @@ def test_pooling_shapes_against_torch_exhaustively(op: str) -> None:
             _same_layout(func, built, reference)
             built_count += 1
     assert built_count > 100  # the builder is not simply declining everything
+
+
+def test_avg_pool3d_as_lrn_calls_it_against_torch() -> None:
+    """LRN pools a (N, 1, C, H, W) volume over channels; the builder matches torch or declines."""
+    built_count = 0
+    for c, h, w, k, ceil in [
+        (c, h, w, k, ceil) for c in (1, 3, 16) for h, w in ((1, 1), (5, 7)) for k in (1, 3, 5) for ceil in (False, True)
+    ]:
+        x = _meta(2, 1, c + k - 1, h, w)
+        args = (x, [k, 1, 1], [1], [0, 0, 0], ceil, True, None)
+        built = _check(torch.ops.aten.avg_pool3d.default, *args)
+        built_count += built is not None
+    assert built_count > 10
+
+
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow"])
+def test_tensor_and_number_ops_against_torch(op: str) -> None:
+    overload = torch.ops.aten.pow.Tensor_Scalar if op == "pow" else getattr(torch.ops.aten, op).Tensor
+    for x in (
+        _meta(2, 3, 4, 5),
+        _meta(1, 1, 4, 4),
+        _meta(2, 3, 4, 5, channels_last=True),
+        _meta(3, dtype=torch.float16),
+    ):
+        for number in (2, 0.75):
+            _check(overload, x, number)
+    assert fast_meta.build(overload, (_meta(2, 3), 2.0)) is not None
+    assert fast_meta.build(overload, (_meta(2, 3), True)) is None  # a bool promotes differently: left to torch
