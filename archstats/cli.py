@@ -22,7 +22,6 @@ import click
 from . import formats
 from .errors import ArchstatsError, ModelRunError, UncountedOpsError, UsageError
 
-
 # --wide: wide enough that no table drops a column
 _WIDE = 1000
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeAlias
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Code:
     text: str
 
 
-Inline = Union[str, Link, Strong, Em, Code, tuple["Inline", ...]]
+Inline: TypeAlias = "str | Link | Strong | Em | Code | tuple[Inline, ...]"
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Table:
     anchors: tuple[str, ...] = ()  # one anchor per row ("" for none)
 
 
-Block = Union[Heading, Para, Quote, Bullets, Table]
+Block: TypeAlias = "Heading | Para | Quote | Bullets | Table"
 
 
 # --- Markdown -----------------------------------------------------------------------------------------

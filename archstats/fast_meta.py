@@ -75,6 +75,15 @@ def _row_major_volume(t: Any) -> bool:
     return _is_meta(t) and t.dim() == 5 and t.is_contiguous() and min(t.shape[2:]) > 1
 
 
+def _nchw_view(t: Any) -> bool:
+    """A 4-D view with strides falling from channels to width (a crop of a row-major map, NASNet's
+    shifted path): torch's pools suggest the row-major format for it, as for a contiguous input."""
+    if not _is_meta(t) or t.dim() != 4 or min(t.shape[1:]) < 2:
+        return False
+    s = t.stride()
+    return s[0] >= s[1] > s[2] > s[3] == 1 and s[1] >= t.shape[2] * s[2] and s[2] >= t.shape[3]
+
+
 def _vector_or_none(t: Any, n: int) -> bool:
     return t is None or (_is_meta(t) and tuple(t.shape) == (n,))
 
@@ -273,9 +282,11 @@ def _pooled_size(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> 
 
 def _pool_shape(x: Any, n: int, kernel: Any, stride: Any, padding: Any, dilation: Any, ceil_mode: Any) -> list | None:
     """The output shape of an n-D pool over the last n dims, or None where torch's kernel must decide."""
-    plain = _plain_contiguous(x) or (n == 3 and _row_major_volume(x))
+    plain = _plain_contiguous(x) or (n == 3 and _row_major_volume(x)) or (n == 2 and _nchw_view(x))
     if not plain or x.dim() not in (n + 1, n + 2) or not x.dtype.is_floating_point:
         return None
+    if 0 in x.shape[-(n + 1) :]:
+        return None  # torch refuses empty channels or maps (a batch of 0 is allowed)
     k = _ntuple(kernel, n)
     if k is None:
         return None
@@ -327,3 +338,45 @@ def _pow_scalar(self: Any = None, exponent: Any = None, **_: Any) -> torch.Tenso
     if not (is_scalar and isinstance(self, torch.Tensor)):
         return None
     return _unary(self)
+
+
+def _resized(x: Any, size: Any) -> torch.Tensor | None:
+    """A row-major tensor of ``x``'s leading dims and the 2-D ``size``: adaptive pooling and resizing."""
+    if not _plain_contiguous(x) or x.dim() not in (3, 4) or not x.dtype.is_floating_point or 0 in x.shape[1:]:
+        return None
+    if not isinstance(size, (list, tuple)) or len(size) != 2 or not all(isinstance(s, int) and s > 0 for s in size):
+        return None
+    return torch.empty([*x.shape[:-2], *size], dtype=x.dtype, device="meta")
+
+
+# torch's meta kernels for these call torch._check, whose first call imports sympy (a second)
+@meta_output("_adaptive_avg_pool2d")
+def _adaptive_avg_pool2d(self: Any, output_size: Any, **_: Any) -> torch.Tensor | None:
+    return _resized(self, output_size)
+
+
+@meta_output("upsample_bilinear2d", "upsample_nearest2d")
+def _upsample2d(self: Any = None, input: Any = None, output_size: Any = None, **_: Any) -> torch.Tensor | None:
+    # the .default overloads carry the output size (their tensor is "self"); the .vec ones ("input")
+    # may leave it to scale factors
+    x = self if self is not None else input
+    return _resized(x, output_size) if isinstance(x, torch.Tensor) and x.dim() == 4 else None
+
+
+# dropout in training mode draws its mask with empty_like and bernoulli_ (sympy again)
+@meta_output("empty_like")
+def _empty_like(
+    self: Any, dtype: Any = None, layout: Any = None, device: Any = None, memory_format: Any = None, **_: Any
+) -> torch.Tensor | None:
+    if not _plain_contiguous(self) or layout not in (None, torch.strided) or device not in (None, self.device):
+        return None
+    if memory_format not in (None, torch.preserve_format, torch.contiguous_format):
+        return None
+    return torch.empty(self.shape, dtype=dtype or self.dtype, device="meta")
+
+
+@meta_output("bernoulli_", "div_")
+def _inplace_fill(self: Any, p: Any = None, other: Any = None, **_: Any) -> torch.Tensor | None:
+    # in place with a number (a probability, a divisor): the tensor itself comes back
+    number = p if p is not None else other
+    return self if _is_meta(self) and self.dtype.is_floating_point and _number(number) else None

@@ -394,10 +394,9 @@ class FittedTable:
         return keep
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich import box
         from rich.table import Table
         from rich.text import Text
-
-        from rich import box
 
         keep = self.fit(options.max_width)
         table = Table(title=self.title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)

@@ -212,3 +212,66 @@ def test_tensor_and_number_ops_against_torch(op: str) -> None:
             _check(overload, x, number)
     assert fast_meta.build(overload, (_meta(2, 3), 2.0)) is not None
     assert fast_meta.build(overload, (_meta(2, 3), True)) is None  # a bool promotes differently: left to torch
+
+
+@pytest.mark.parametrize(
+    ("op", "extra"),
+    [
+        (torch.ops.aten._adaptive_avg_pool2d.default, ()),
+        (torch.ops.aten.upsample_nearest2d.default, (None, None)),
+        (torch.ops.aten.upsample_bilinear2d.default, (False, None, None)),
+        (torch.ops.aten.upsample_bilinear2d.default, (True, None, None)),
+    ],
+)
+def test_resizing_ops_against_torch(op: torch._ops.OpOverload, extra: tuple) -> None:
+    built_count = 0
+    for shape in ((2, 3, 7, 5), (1, 1, 4, 4), (3, 6, 6), (2, 3, 1, 1)):
+        for layout in (False, True):
+            if layout and len(shape) != 4:
+                continue
+            x = _meta(*shape, channels_last=layout)
+            for size in ([1, 1], [3, 2], [14, 10]):
+                if op != torch.ops.aten._adaptive_avg_pool2d.default and len(shape) != 4:
+                    continue
+                built_count += _check(op, x, size, *extra) is not None
+    assert built_count >= 3  # (2, 3, 7, 5) at three sizes; the other layouts are left to torch
+
+
+def test_training_dropout_ops_against_torch() -> None:
+    for x in (
+        _meta(2, 3, 4, 5),
+        _meta(2, 3, 4, 5, channels_last=True),
+        _meta(1, 1, 2, 2),
+        _meta(7, dtype=torch.float16),
+    ):
+        _check(torch.ops.aten.empty_like.default, x)
+        assert _check(torch.ops.aten.bernoulli_.float, x, 0.5) in (None, x)
+        assert _check(torch.ops.aten.div_.Scalar, x, 0.5) in (None, x)
+    assert (
+        fast_meta.build(torch.ops.aten.empty_like.default, (_meta(2, 3),), {"dtype": torch.float16}).dtype
+        == torch.float16
+    )
+
+
+def test_pools_of_cropped_views_against_torch() -> None:
+    """NASNet pools a crop (x[:, :, 1:, 1:]) of a row-major map: the builder matches torch or declines."""
+    built_count = 0
+    for base_shape in ((1, 4, 9, 9), (2, 3, 8, 7), (1, 1, 6, 6)):
+        x = torch.empty(base_shape, device="meta")
+        for crop in (x[:, :, 1:, 1:], x[:, :, :-1, 1:], x[:, 1:, 1:, :], x.transpose(2, 3)):
+            for k, s, p in ((1, 2, 0), (3, 2, 1), (2, 2, 0)):
+                cases = (
+                    (torch.ops.aten.avg_pool2d.default, (crop, [k, k], [s, s], [p, p], False, False, None)),
+                    (torch.ops.aten.max_pool2d_with_indices.default, (crop, [k, k], [s, s], [p, p], [1, 1], False)),
+                )
+                for op, args in cases:
+                    try:
+                        reference = op(*args)
+                    except RuntimeError:  # an empty crop: torch refuses, and so must the builder
+                        assert fast_meta.build(op, args) is None
+                        continue
+                    built = fast_meta.build(op, args)
+                    if built is not None:
+                        _same_layout(op, built, reference)
+                        built_count += 1
+    assert built_count > 20

@@ -309,7 +309,8 @@ def test_gallery(tmp_path: Path, small_zoo: list[str], fmt: str) -> None:
     paths = report.write_gallery(tmp_path, fmt, on_step=lambda *a: steps.append(a))
     assert steps[-1][1] == steps[-1][2] == report.gallery_steps(len(small_zoo)) == len(steps)
     pages = {p.name for p in paths if p.suffix == f".{fmt}"}
-    assert pages == {f"index.{fmt}", f"claims.{fmt}", f"alexnet-vs-squeezenet.{fmt}"} | {
+    notes = {f"{n}.{fmt}" for n in ("000", "001", "002", "003", "004")}  # the notes the claims page links to
+    assert pages == {f"index.{fmt}", f"claims.{fmt}", f"alexnet-vs-squeezenet.{fmt}"} | notes | {
         f"{n}.{fmt}" for n in small_zoo
     }
     assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == sorted(paths)

@@ -24,12 +24,40 @@ def test_claims_report_is_current(regen_golden: bool) -> None:
     assert path.read_text(encoding="utf-8") == text, "reports/claims.md is stale: regenerate it and review the diff"
 
 
+def test_notes_pages_are_current(regen_golden: bool) -> None:
+    from archstats.claims.report import note_pages
+
+    for rel, text in note_pages("md").items():
+        path = REPORTS / rel
+        if regen_golden:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            continue
+        assert path.read_text(encoding="utf-8") == text, f"reports/{rel} is stale: regenerate it"
+
+
 def test_claims_report_covers_every_claim_in_note_order() -> None:
     text = (REPORTS / "claims.md").read_text(encoding="utf-8")
     positions = [text.index(f"\n## {s}\n") for s in SECTIONS]
     assert positions == sorted(positions)
     for claim in catalog():
-        assert f"\n### {claim.id}\n" in text, claim.id
+        assert f'\n### <a id="{claim.id}"></a>' in text, claim.id
+        assert f"[{claim.id}](#{claim.id})" in text, claim.id  # its row in the section table links to it
+
+
+def test_claims_report_links_resolve() -> None:
+    """Every link of the claims page reaches an anchor: a claim's detail, or a line of a note's page."""
+    import re
+
+    text = (REPORTS / "claims.md").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
+    for target in re.findall(r"\]\(([^)]+)\)", text):
+        page, _, anchor = target.partition("#")
+        if not page:
+            assert anchor in anchors, target
+        elif page.startswith("notes/"):
+            note = (REPORTS / page).read_text(encoding="utf-8")
+            assert f'<a id="{anchor}"></a>' in note, target
 
 
 def _gallery_pages() -> dict[str, str]:
@@ -61,8 +89,8 @@ def _gallery_pages() -> dict[str, str]:
 def test_committed_gallery_markdown_is_current() -> None:
     """The committed tables (one page per model, comparisons, index) hold today's numbers."""
     expected = _gallery_pages()
-    # claims.md has its own test; benchmarks.md and corpus.md are measured (benchmarks/), not generated
-    not_gallery = {"claims.md", "benchmarks.md", "corpus.md"}
+    # claims.md has its own test; benchmarks.md, corpus.md and commands.md are measured (benchmarks/)
+    not_gallery = {"claims.md", "benchmarks.md", "corpus.md", "commands.md"}
     committed = {p.name: p.read_text(encoding="utf-8") for p in REPORTS.glob("*.md") if p.name not in not_gallery}
     assert set(committed) == set(expected), (
         "pages added or missing: regenerate with `archstats report --all --out reports/`"

@@ -31,7 +31,7 @@ BROKEN: dict[str, str] = {}  # TRANSITION: section modules being rewritten; empt
 for _name in _SECTION_MODULES:
     try:
         importlib.import_module(f"{__name__}.{_name}")
-    except Exception as _exc:  # noqa: BLE001
+    except Exception as _exc:
         BROKEN[_name] = f"{type(_exc).__name__}: {_exc}"
 
 __all__ = [

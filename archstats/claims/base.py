@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import torch
 from torch import nn
 
 HOLDS, APPROX, FAILS = "holds", "approx", "fails"
@@ -540,7 +539,7 @@ def layer_outputs(profile: Any) -> int:
 _NOTES_DIR = Path(__file__).with_name("notes")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def note_lines(note: str) -> tuple[str, ...]:
     """The lines of note ``note`` ("002"), as the claims cite them (line 1 first)."""
     return tuple((_NOTES_DIR / f"{note}.txt").read_text(encoding="utf-8").splitlines())

@@ -85,6 +85,8 @@ def value_text(value: Any, kind: str = "") -> str:
 
 def short_text(value: Any, kind: str = "") -> str:
     """A figure for a table cell: human units only."""
+    if isinstance(value, Figure) and value.unit == 0 and value.low == value.high:
+        value = value.value  # worked out by a formula: shown like the measurement beside it
     if isinstance(value, (int, float)) and not isinstance(value, bool) and kind in ("count", "macs", "flops", "bytes"):
         return human(value, kind)
     return value_text(value, kind)
