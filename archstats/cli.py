@@ -256,8 +256,14 @@ def compare_command(names: tuple[str, ...], fmt: str, **options: Any) -> None:
     help="Exit 1 when any claim fails.",
 )
 @click.option("--wide", is_flag=True, help="Show every column, however wide the terminal.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for the checks (default: the usable cores, at most 2).",
+)
 @handle_errors
-def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str, wide: bool) -> None:
+def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str, wide: bool, jobs: int | None) -> None:
     """Check the lecture notes' claims by measurement (all, or the claims IDS in detail).
 
     With --out and --format md or html, the pages of the notes that the report's sources link to
@@ -268,7 +274,10 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
     """
     from .claims import run, select
 
-    results = run(select(list(ids)))
+    if jobs is None:
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        jobs = min(2, usable)
+    results = run(select(list(ids)), jobs=jobs)
     _emit("claims", fmt, results, bool(ids), out=out, wide=wide)
     if out and fmt in ("md", "html"):
         from pathlib import Path

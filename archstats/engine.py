@@ -210,7 +210,9 @@ class ModuleCalls:
         """Parameters owned directly by ``module`` not yet counted (shared ones count once), and the
         packed weights and biases of a quantized module (not ``nn.Parameter`` s; see quantized.py)."""
         total = 0
-        for key, numel in [(id(p), p.numel()) for p in module.parameters(recurse=False)] + packed_numels(module):
+        # the module's own parameters, read from its dict (parameters(recurse=False) is a generator chain)
+        own = [(id(p), p.numel()) for p in dict.fromkeys(module._parameters.values()) if p is not None]
+        for key, numel in own + packed_numels(module):
             if key not in self.counted_params:
                 self.counted_params.add(key)
                 total += numel

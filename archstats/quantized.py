@@ -220,9 +220,9 @@ def quantized_layer(model: nn.Module) -> tuple[str, str] | None:
         kind = type(module)
         if kind.__module__.startswith(_QUANTIZED_PACKAGES):  # "torch.ao.nn.quantized.dynamic.Linear"
             return name or "(model)", f"{kind.__module__.split('.modules')[0]}.{kind.__name__}"
-        if next(_packed_objects(module), None) is not None or any(
-            t.is_quantized for t in chain(module.parameters(False), module.buffers(False))
-        ):
+        # the module's own tensors, read from its dicts (parameters(False) costs a generator chain)
+        own = chain(module._parameters.values(), module._buffers.values())
+        if next(_packed_objects(module), None) is not None or any(t is not None and t.is_quantized for t in own):
             return name or "(model)", kind.__name__
     return None
 

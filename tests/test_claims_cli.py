@@ -145,3 +145,21 @@ def test_table_view_out_writes_plain_text(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output == ""
     text = out.read_text(encoding="utf-8")
     assert text.startswith(CLAIM) and "verdict: holds" in text and "\x1b[" not in text
+
+
+def test_parallel_workers_give_the_serial_results() -> None:
+    from archstats.claims import _partition, run, select
+
+    ids = ["conv1x1-vs-3x3-params", "dwsep-params-example", "alexnet-60m", "googlenet-5m-params", "resnet-152-layers"]
+    claims = select(ids)
+    assert len(_partition(claims, 2)) == 2  # sections split between two workers
+    serial, parallel = run(claims), run(claims, jobs=2)
+    assert [r.claim.id for r in parallel] == ids  # catalog order kept
+    assert [(r.outcome.verdict, r.outcome.measured, r.outcome.explanation) for r in parallel] == [
+        (r.outcome.verdict, r.outcome.measured, r.outcome.explanation) for r in serial
+    ]
+
+
+def test_jobs_must_be_positive() -> None:
+    result = run(CLAIM, "--jobs", "0")
+    assert result.exit_code == 2 and "Traceback" not in result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from archstats.claims import BROKEN, base, catalog, run, select, unchecked
+from archstats.claims import base, catalog, run, select, unchecked
 
 SECTION = "SqueezeNet, Xception, DenseNet"
 
@@ -93,7 +93,6 @@ def test_hand_formulas_match_the_papers():
 
 
 def test_section_loads_and_ids_are_registered():
-    assert "squeeze_dense" not in BROKEN
     ids = {c.id for c in catalog() if c.section == SECTION}
     assert {  # the project's first list (shared/claims.md)
         "squeezenet-50x",
@@ -528,16 +527,14 @@ def test_densenet_k_bc_params():
     assert v["DenseNet-BC L=100, k=12 (paper: 0.8M)"] == BC100
 
 
-def test_densenet_vs_resnet_params_fails():
+def test_densenet_vs_resnet_params_is_not_checkable():
     o = outcome("densenet-vs-resnet-params")
-    assert o.verdict == "fails"
-    assert o.expected == pytest.approx(1 / 3)
+    # which nets match in accuracy decides the ratio: only training tells, so nothing is judged
+    assert o.verdict == "not-checkable"
+    assert [p.verdict for p in o.readings[0].points] == ["not-checkable"]
+    v = values(o)
     # C10+: DenseNet-BC-100 (0.8M) against the 10.2M-weight 1001-layer pre-act ResNet: about 1/13
-    assert o.measured == pytest.approx(BC100 / PREACT1001)
-    assert o.rel_diff == pytest.approx(3 * BC100 / PREACT1001 - 1)
-    # ImageNet: DenseNet-201 (20.0M) against ResNet-101 (44.5M): 0.449, beyond 1/3 + 10% widened by 10%
-    imagenet = o.readings[0].points[1]
-    assert imagenet.measured == pytest.approx(DENSENET201 / RESNET101)
-    assert imagenet.verdict == "fails"
-    assert o.readings[0].points[2].verdict == "not-checkable"
+    assert [x for k, x in v.items() if "ResNet-1001" in k or "1001" in k] == [pytest.approx(BC100 / PREACT1001)]
+    # ImageNet: DenseNet-201 (20.0M) against ResNet-101 (44.5M): 0.449
+    assert [x for k, x in v.items() if "DenseNet-201" in k] == [pytest.approx(DENSENET201 / RESNET101)]
     assert values(o)["DenseNet-121 / ResNet-50 params"] == pytest.approx(DENSENET121 / RESNET50)  # 0.312

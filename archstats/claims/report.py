@@ -338,7 +338,7 @@ def _notes_of(source: str) -> set[str]:
 
 def summary_blocks(results: Sequence[ClaimResult], entries: Sequence[Unchecked]) -> list[doc.Block]:
     """Verdict counts by note and by section, and how the notes' quantitative lines are accounted for."""
-    headers = ("", "claims", *VERDICTS, "not checkable by measurement")
+    headers = ("", "claims", *VERDICTS, "sentences not checkable")
     numeric = tuple(range(1, len(headers)))
     by_note = [
         (
@@ -465,6 +465,11 @@ def unchecked_blocks(entries: Sequence[Unchecked], ext: str) -> list[doc.Block]:
     return blocks
 
 
+def with_code(text: str) -> doc.Inline:
+    """Text whose `backticked` words are code: the policy names the verdicts that way."""
+    return tuple(doc.Code(part) if i % 2 else part for i, part in enumerate(text.split("`")) if part)
+
+
 def document(results: Sequence[ClaimResult], ext: str = "md", title: str = TITLE) -> list[doc.Block]:
     """The whole report page as blocks; ``ext`` is the format its links to the notes' pages use."""
     from . import unchecked
@@ -482,7 +487,7 @@ def document(results: Sequence[ClaimResult], ext: str = "md", title: str = TITLE
             )
         ),
         doc.Heading(2, "How claims are judged", "policy"),
-        doc.Para(POLICY),
+        doc.Para(with_code(POLICY)),
         doc.Para(MEMORY_NOTE),
         *summary_blocks(results, entries),
         *corrections_blocks(results, ext),
