@@ -111,6 +111,9 @@ def _emit(result_type: str, fmt: str, *args: Any, out: str | None = None, wide: 
         click.echo(output, nl=False)
 
 
+_wide_option = click.option("--wide", is_flag=True, help="Show every column of a table, however wide the terminal.")
+
+
 def _format_option(result_type: str, default: str = "table", **kwargs: Any) -> Callable[..., Any]:
     choice = click.Choice(formats.names(result_type))
     return click.option("--format", "fmt", type=choice, default=default, show_default=True, **kwargs)
@@ -197,14 +200,15 @@ def main() -> None:
 @main.command("list")
 @click.argument("pattern", required=False)
 @_format_option("list")
+@_wide_option
 @handle_errors
-def list_command(pattern: str | None, fmt: str) -> None:
+def list_command(pattern: str | None, fmt: str, wide: bool) -> None:
     """Show the registered reference models (optionally matching a glob PATTERN)."""
     import archstats_models as zoo
 
     from .render import model_rows
 
-    _emit("list", fmt, model_rows(zoo.list_models(pattern)))
+    _emit("list", fmt, model_rows(zoo.list_models(pattern)), wide=wide)
 
 
 @main.command("profile")
@@ -217,24 +221,26 @@ def list_command(pattern: str | None, fmt: str) -> None:
     show_default=True,
     help="Roll layers up to module paths of N components (0: every layer).",
 )
+@_wide_option
 @handle_errors
-def profile_command(name: str, fmt: str, depth: int, **options: Any) -> None:
+def profile_command(name: str, fmt: str, depth: int, wide: bool, **options: Any) -> None:
     """Per-layer params, MACs, FLOPs, activation memory and receptive field of NAME.
 
     NAME is a registered model, an alias, or 'package.module:callable'.
     """
-    _emit("profile", fmt, _run_profile(name, **options), depth)
+    _emit("profile", fmt, _run_profile(name, **options), depth, wide=wide)
 
 
 @main.command("compare")
 @click.argument("names", nargs=-1, required=True)
 @_profile_options("compare")
+@_wide_option
 @handle_errors
-def compare_command(names: tuple[str, ...], fmt: str, **options: Any) -> None:
+def compare_command(names: tuple[str, ...], fmt: str, wide: bool, **options: Any) -> None:
     """Totals of two or more models side by side, with ratios against the first."""
     if len(names) < 2:
         raise UsageError("compare needs at least two models")
-    _emit("compare", fmt, [_run_profile(n, **options) for n in names])
+    _emit("compare", fmt, [_run_profile(n, **options) for n in names], wide=wide)
 
 
 @main.command("claims")
@@ -255,7 +261,7 @@ def compare_command(names: tuple[str, ...], fmt: str, **options: Any) -> None:
     show_default=True,
     help="Exit 1 when any claim fails.",
 )
-@click.option("--wide", is_flag=True, help="Show every column, however wide the terminal.")
+@_wide_option
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -369,9 +375,10 @@ def report_command(
     metavar="FILE",
     help="Also write the sweep figure (.png or .svg).",
 )
+@_wide_option
 @handle_errors
 def sweep_command(
-    name: str, inputs: str | None, batches: str | None, param: str | None, fmt: str, plot: str | None
+    name: str, inputs: str | None, batches: str | None, param: str | None, fmt: str, plot: str | None, wide: bool
 ) -> None:
     """Cost of NAME (a registered model) as one knob turns: resolution, batch or a parameter."""
     from . import sweep
@@ -382,7 +389,7 @@ def sweep_command(
     knob = sweep.parse_knob(option, text)
     with _progress(f"sweeping {name}") as update:
         result = sweep.sweep(name, on_step=lambda done, total: update(completed=done, total=total), **knob)
-    _emit("sweep", fmt, result)
+    _emit("sweep", fmt, result, wide=wide)
     if plot is not None:
         from . import plots
 
@@ -403,9 +410,10 @@ def sweep_command(
 )
 @click.option("--per-module", "per_module", is_flag=True, help="Also compare per-module figures (normalised to MACs).")
 @_format_option("crosscheck")
+@_wide_option
 @handle_errors
 def crosscheck_command(
-    name: str, input_size: tuple[str, ...], batch_size: int, tools: str | None, per_module: bool, fmt: str
+    name: str, input_size: tuple[str, ...], batch_size: int, tools: str | None, per_module: bool, fmt: str, wide: bool
 ) -> None:
     """Run fvcore, thop and FlopCounterMode on NAME and explain each gap to archstats' MACs.
 
@@ -422,7 +430,7 @@ def crosscheck_command(
         _print(err, f"note: {line}")
     if not result.ran and not any(t.error for t in result.tools):
         raise UsageError('none of the requested tools is installed: pip install "archstats[crosscheck]"')
-    _emit("crosscheck", fmt, result, per_module)
+    _emit("crosscheck", fmt, result, per_module, wide=wide)
     if not result.ok:
         for line in R.failure_lines(result):
             _print(err, f"FAIL {line}")
@@ -495,15 +503,16 @@ def _check_report(config: str, baseline: str | None, update_baseline: bool, max_
     help="Allowed growth over the baseline, in percent.",
 )
 @_check_file_options
+@_wide_option
 @handle_errors
 def check_command(
-    config: str, baseline: str | None, update_baseline: bool, max_growth: float, **files: str | None
+    config: str, baseline: str | None, update_baseline: bool, max_growth: float, wide: bool, **files: str | None
 ) -> None:
     """Check model budgets: exit 0 all within budget, 1 over budget or grown, 2 configuration error."""
     from . import budgets as B
 
     report = _check_report(config, baseline, update_baseline, max_growth)
-    _emit("check", "table", report)
+    _emit("check", "table", report, wide=wide)
     for fmt in CHECK_FILE_OPTIONS:
         path = files[f"{fmt}_file"]
         if path is not None:

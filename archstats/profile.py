@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 CONVENTIONS = {
     "full": "MACs of conv/linear/matmul; FLOPs = 2 x MACs + bias adds + one per output element of "
     "normalization, activation, pooling and elementwise ops",
-    "paper": "MACs of conv/linear/matmul only, as papers and torchvision's 'GFLOPS' report them; FLOPs = 2 x MACs",
+    "paper": "MACs of conv/linear/matmul only (the figure papers and torchvision's 'GFLOPS' call FLOPs); "
+    "FLOPs = 2 x MACs, as FlopCounterMode counts them",
 }
 
 _AXES = {1: ("l",), 2: ("h", "w"), 3: ("d", "h", "w")}
