@@ -5,7 +5,9 @@ through :func:`_emit`: text is written as the renderer returns it, a table is pr
 terminal.
 
 Exit codes: 0 success; 1 the analysis failed (the model's forward raised, or ``--strict`` found
-uncounted ops); 2 usage errors (unknown model, malformed size, bad import path).
+uncounted ops); 2 usage errors (unknown model, malformed size, bad import path, an output path
+that cannot be written: checked before any model runs). Every error is one line on stderr,
+printed as written (never as rich markup).
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 import click
 
 from . import formats
-from .errors import ArchstatsError, ModelRunError, UncountedOpsError, UsageError
+from .errors import ArchstatsError, ModelRunError, UncountedOpsError, UsageError, install_hint
 
 # --wide: wide enough that no table drops a column
 _WIDE = 1000
@@ -36,7 +38,11 @@ def _console(stderr: bool = False, wide: bool = False) -> Any:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    _console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    from rich.text import Text
+
+    # The message is printed verbatim: as markup, rich would eat "[crosscheck]" in an install hint
+    # or "[budgets.x]" in a TOML table's name.
+    _console(stderr=True).print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
     sys.exit(code)
 
 
@@ -87,9 +93,30 @@ def _plain_text(items: Any, wide: bool) -> str:
     return buffer.getvalue()
 
 
+def _check_out_file(path: str, option: str) -> None:
+    """Refuse, before any work is done, an output file that cannot be written: its directory is
+    missing, is not a directory, or refuses a new file (probed with a temporary file, removed at
+    once: a permission check alone would pass for root on a read-only or virtual file system)."""
+    import tempfile
+    from pathlib import Path
+
+    parent = Path(path).absolute().parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise UsageError(f"{option} {path}: cannot write it, the directory {parent} {what}")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot write in {parent}: {exc.strerror or exc}") from None
+
+
 def _write(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:  # the user's path: one line naming it, exit 2
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _emit(result_type: str, fmt: str, *args: Any, out: str | None = None, wide: bool = False) -> None:
@@ -119,17 +146,29 @@ def _format_option(result_type: str, default: str = "table", **kwargs: Any) -> C
     return click.option("--format", "fmt", type=choice, default=default, show_default=True, **kwargs)
 
 
+Step = Callable[[str, int, int], None]  # (what was done, steps done, steps in all)
+
+
+def _log_step(label: str, done: int, total: int) -> None:
+    click.echo(f"[{done}/{total}] {label}", err=True)  # click.echo flushes: a CI log shows it at once
+
+
 @contextlib.contextmanager
-def _progress(description: str, *columns: Any) -> Iterator[Callable[..., None]]:
-    """A transient progress bar on a terminal's stderr: yields ``update(**fields)`` (off a terminal, a no-op)."""
+def _progress(description: str, *columns: Any, log: bool = False) -> Iterator[Step]:
+    """Yields ``step(label, done, total)``: a transient progress bar on a terminal's stderr.
+
+    Off a terminal, ``log`` prints one line per step on stderr ("[3/80] profiled alexnet"), for
+    the commands that run for minutes (``report --all``, every claim); others stay quiet there, so
+    that their output is only what was asked for.
+    """
     if not sys.stderr.isatty():
-        yield lambda **fields: None
+        yield _log_step if log else (lambda label, done, total: None)
         return
     from rich.progress import Progress
 
     with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
         task = bar.add_task(description, total=None)
-        yield functools.partial(bar.update, task)
+        yield lambda label, done, total: bar.update(task, description=label, completed=done, total=total)
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -140,7 +179,8 @@ _PROFILE_OPTIONS = (
         "input_size",
         multiple=True,
         help="An input without batch: [name=][dtype:]DIMS, e.g. 3x224x224, int64:128, pixel_values=3x224x224; "
-        "repeat for a model taking several (default: the model's own).",
+        "repeat for a model taking several (default: the model's own). A bare N means 3xNxN, an RGB image: "
+        "refused for a registered model reading other than 3 channels (write 1x32x32 for LeNet).",
     ),
     click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1, show_default=True, help="Batch size."),
     click.option(
@@ -176,9 +216,22 @@ def _profile_options(result_type: str) -> Callable[..., Any]:
     return decorate
 
 
+def _refuse_bare_size(name: str, specs: Sequence[str]) -> None:
+    """A bare ``--input N`` (3xNxN) for a registered model whose own input has other than 3 channels
+    is a usage error; an import path's channels are unknown until it runs (a mismatch then fails
+    in the layer that reads the input, naming the 3xNxN shape)."""
+    from .inputs import refuse_bare_size
+    from .loading import default_input_size
+
+    own = default_input_size(name) if specs else None
+    if own is not None:
+        refuse_bare_size(specs, name, own)
+
+
 def _run_profile(name: str, **options: Any) -> Any:
     from .profile import profile
 
+    _refuse_bare_size(name, options["input_size"])
     return profile(
         name,
         list(options["input_size"]) or None,
@@ -194,7 +247,11 @@ def _run_profile(name: str, **options: Any) -> Any:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="archstats")
 def main() -> None:
-    """Exact per-layer params, MACs, FLOPs, activation memory and receptive field of CNNs."""
+    """Exact per-layer params, MACs, FLOPs, activation memory and receptive field of CNNs.
+
+    --input takes [name=][dtype:]DIMS without the batch; a bare N is short for 3xNxN, an RGB image,
+    and is refused for a registered model reading other than 3 channels (LeNet-5: --input 1x32x32).
+    """
 
 
 @main.command("list")
@@ -203,12 +260,32 @@ def main() -> None:
 @_wide_option
 @handle_errors
 def list_command(pattern: str | None, fmt: str, wide: bool) -> None:
-    """Show the registered reference models (optionally matching a glob PATTERN)."""
+    """Show the registered reference models, or those matching PATTERN.
+
+    PATTERN is a part of a name, an alias or a family (resnet, inception), or a glob on whole
+    names and aliases (resnet5*, vgg1?); case does not matter. A PATTERN that matches nothing is
+    a usage error (exit 2) naming close matches, like an unknown model.
+    """
     import archstats_models as zoo
 
     from .render import model_rows
 
-    _emit("list", fmt, model_rows(zoo.list_models(pattern)), wide=wide)
+    infos = zoo.list_models(pattern)
+    if pattern is not None and not infos:
+        raise UsageError(f"no model matches {pattern!r}; {_suggestions(pattern)}")
+    _emit("list", fmt, model_rows(infos), wide=wide)
+
+
+def _suggestions(pattern: str) -> str:
+    """Close spellings among names and aliases, as an unknown model's error names them."""
+    import archstats_models as zoo
+
+    try:
+        zoo.resolve_name(pattern)
+    except zoo.UnknownModelError as exc:
+        if exc.suggestions:
+            return "did you mean: " + ", ".join(exc.suggestions) + "?"
+    return "run `archstats list` to see the models"
 
 
 @main.command("profile")
@@ -240,6 +317,8 @@ def compare_command(names: tuple[str, ...], fmt: str, wide: bool, **options: Any
     """Totals of two or more models side by side, with ratios against the first."""
     if len(names) < 2:
         raise UsageError("compare needs at least two models")
+    for name in names:  # every name before any model runs
+        _refuse_bare_size(name, options["input_size"])
     _emit("compare", fmt, [_run_profile(n, **options) for n in names], wide=wide)
 
 
@@ -275,15 +354,21 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
     With --out and --format md or html, the pages of the notes that the report's sources link to
     are written beside FILE (notes/000.md ... notes/004.md).
 
+    Checking every claim takes seconds: off a terminal, stderr gets a line as it starts and as it
+    ends (on a terminal, a progress bar).
+
     Exit codes: 0 every check ran, whatever the verdicts; 1 with --fail-on fails when a claim fails;
-    2 on usage errors or when a check crashed.
+    2 on usage errors (an unknown claim, an --out that cannot be written) or when a check crashed.
     """
     from .claims import run, select
 
+    if out:
+        _check_out_file(out, "--out")
     if jobs is None:
         usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         jobs = min(2, usable)
-    results = run(select(list(ids)), jobs=jobs)
+    claims = select(list(ids))
+    results = _run_claims(run, claims, jobs, log=not ids)
     _emit("claims", fmt, results, bool(ids), out=out, wide=wide)
     if out and fmt in ("md", "html"):
         from pathlib import Path
@@ -298,17 +383,30 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
         sys.exit(1)
 
 
-def _write_gallery(out: str, fmt: str) -> Any:
-    """The gallery, with a progress bar on a terminal."""
+def _run_claims(run: Callable[..., Any], claims: Sequence[Any], jobs: int, log: bool) -> Any:
+    """``run(claims, jobs=jobs)`` between two progress steps (the checks report none of their own:
+    they run in forked workers, whole sections each)."""
+    n = len(claims)
+    what = f"{n} claim{'s' if n != 1 else ''}"
+    with _progress("claims", log=log) as step:
+        step(f"checking {what} ({jobs} worker{'s' if jobs != 1 else ''})", 0, n)
+        results = run(claims, jobs=jobs)
+        step(f"checked {what}", n, n)
+    return results
+
+
+def _progress_columns() -> tuple[Any, ...]:
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
+    return (TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+
+
+def _write_gallery(out: str, fmt: str) -> Any:
+    """The gallery, with a progress bar on a terminal and a line per step off one."""
     from . import report
 
-    columns = (TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with _progress("gallery", *columns) as update:
-        return report.write_gallery(
-            out, fmt, on_step=lambda label, done, total: update(description=label, completed=done, total=total)
-        )
+    with _progress("gallery", *_progress_columns(), log=True) as step:
+        return report.write_gallery(out, fmt, on_step=step)
 
 
 @main.command("report")
@@ -336,6 +434,8 @@ def report_command(
     """Write a report: one model's page, or the comparison of several (or --all: the gallery).
 
     Markdown pages reference PNG plots in OUT/img/; HTML pages embed them and need no network.
+    OUT is created if missing; one that cannot be written is a usage error (exit 2) before any
+    model runs. --all prints a progress line per step on stderr off a terminal.
     """
     from . import report
 
@@ -345,6 +445,9 @@ def report_command(
         raise UsageError("name one or more models, or use --all")
     if all_models and (input_size or batch_size != 1):
         raise UsageError("--all profiles every model at its own input: give no --input or --batch with it")
+    for name in names:
+        _refuse_bare_size(name, input_size)
+    report.prepare_out_dir(out)
     specs = list(input_size) or None
     paths = _write_gallery(out, fmt) if all_models else report.write_report(list(names), out, fmt, specs, batch_size)
     pages = [p.name for p in paths if p.suffix in (".md", ".html")]
@@ -380,15 +483,22 @@ def report_command(
 def sweep_command(
     name: str, inputs: str | None, batches: str | None, param: str | None, fmt: str, plot: str | None, wide: bool
 ) -> None:
-    """Cost of NAME (a registered model) as one knob turns: resolution, batch or a parameter."""
+    """Cost of NAME as one knob turns: resolution, batch or a parameter.
+
+    NAME is a registered model, an alias, or 'package.module:callable' (imported from the current
+    directory first, as profile does); an import path sweeps --input or --batch.
+    """
     from . import sweep
 
     option, text = sweep.given_knob(inputs, batches, param)
     if plot is not None and not plot.lower().endswith((".png", ".svg")):
         raise UsageError(f"--plot takes a .png or .svg file name, got {plot!r}")
+    if plot is not None:
+        _check_out_file(plot, "--plot")
     knob = sweep.parse_knob(option, text)
-    with _progress(f"sweeping {name}") as update:
-        result = sweep.sweep(name, on_step=lambda done, total: update(completed=done, total=total), **knob)
+    label = f"sweeping {name}"
+    with _progress(label) as step:
+        result = sweep.sweep(name, on_step=lambda done, total: step(label, done, total), **knob)
     _emit("sweep", fmt, result, wide=wide)
     if plot is not None:
         from . import plots
@@ -424,12 +534,13 @@ def crosscheck_command(
     from .crosscheck import crosscheck, parse_tools
     from .crosscheck import render as R
 
+    _refuse_bare_size(name, input_size)
     result = crosscheck(name, list(input_size) or None, batch_size, tools=parse_tools(tools))
     err = _console(stderr=True)
     for line in R.skipped_lines(result):  # on stderr, so that CSV and JSON stay parseable
         _print(err, f"note: {line}")
     if not result.ran and not any(t.error for t in result.tools):
-        raise UsageError('none of the requested tools is installed: pip install "archstats[crosscheck]"')
+        raise UsageError(f"none of the requested tools is installed: {install_hint('crosscheck')}")
     _emit("crosscheck", fmt, result, per_module, wide=wide)
     if not result.ok:
         for line in R.failure_lines(result):
@@ -454,20 +565,15 @@ def _check_file_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _check_report(config: str, baseline: str | None, update_baseline: bool, max_growth: float) -> Any:
+def _check_report(config: str | None, baseline: str | None, update_baseline: bool, max_growth: float) -> Any:
     """Load, validate and check the budgets; a configuration error is one line and exit code 2."""
-    from rich.markup import escape
-
     from . import budgets as B
 
-    try:
-        if update_baseline and baseline is None:
-            raise UsageError("--update-baseline needs --baseline FILE.json")
-        specs = B.load_budgets(config)  # every table validated before any model runs
-        base = B.load_baseline(baseline) if baseline is not None and not update_baseline else None
-        return B.check_budgets(specs, baseline=base, max_growth=max_growth, config=config)
-    except ArchstatsError as exc:  # messages name TOML tables: "[budgets.x]" is not rich markup
-        _fail(escape(str(exc)), _exit_code(exc))
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE.json")
+    specs = B.load_budgets(config)  # every table validated before any model runs
+    base = B.load_baseline(baseline) if baseline is not None and not update_baseline else None
+    return B.check_budgets(specs, baseline=base, max_growth=max_growth, config=config or "")
 
 
 @main.command("check")
@@ -475,9 +581,9 @@ def _check_report(config: str, baseline: str | None, update_baseline: bool, max_
     "--config",
     "config",
     type=click.Path(dir_okay=False),
-    default="pyproject.toml",
-    show_default=True,
-    help="TOML file with [tool.archstats.budgets.<label>] (pyproject.toml) or [budgets.<label>] tables.",
+    default=None,
+    help="TOML file with [tool.archstats.budgets.<label>] (pyproject.toml) or [budgets.<label>] tables "
+    "(default: the nearest pyproject.toml here or in a parent directory).",
 )
 @click.option(
     "--baseline",
@@ -506,11 +612,17 @@ def _check_report(config: str, baseline: str | None, update_baseline: bool, max_
 @_wide_option
 @handle_errors
 def check_command(
-    config: str, baseline: str | None, update_baseline: bool, max_growth: float, wide: bool, **files: str | None
+    config: str | None, baseline: str | None, update_baseline: bool, max_growth: float, wide: bool, **files: str | None
 ) -> None:
     """Check model budgets: exit 0 all within budget, 1 over budget or grown, 2 configuration error."""
     from . import budgets as B
 
+    # every file to write is checked before any model runs
+    for fmt, (flag, _) in CHECK_FILE_OPTIONS.items():
+        if files[f"{fmt}_file"] is not None:
+            _check_out_file(str(files[f"{fmt}_file"]), flag)
+    if update_baseline and baseline is not None:
+        _check_out_file(baseline, "--baseline")
     report = _check_report(config, baseline, update_baseline, max_growth)
     _emit("check", "table", report, wide=wide)
     for fmt in CHECK_FILE_OPTIONS:

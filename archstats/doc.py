@@ -72,7 +72,8 @@ Block: TypeAlias = "Heading | Para | Quote | Bullets | Table"
 
 # --- Markdown -----------------------------------------------------------------------------------------
 
-_MD_ESCAPES = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\[", "]": "\\]"})
+# "_" is left alone: inside a name (squeezenet1_0) it never starts emphasis in CommonMark
+_MD_ESCAPES = str.maketrans({"\\": "\\\\", "*": "\\*", "`": "\\`", "[": "\\[", "]": "\\]"})
 
 
 def md_text(text: str, *, in_table: bool = False) -> str:

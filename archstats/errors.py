@@ -23,3 +23,16 @@ class ModelRunError(ArchstatsError):
 
 class UncountedOpsError(ArchstatsError):
     """Raised under ``strict=True`` when an op has no counting rule."""
+
+
+def install_hint(extra: str) -> str:
+    """The pip command that adds archstats' optional dependencies ``extra``, for how archstats is
+    installed: from a source checkout (an editable install: the package sits beside its
+    ``pyproject.toml``) ``pip install -e ".[extra]"`` run in the checkout, else from the index."""
+    import shlex
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file():
+        return f'cd {shlex.quote(str(root))} && pip install -e ".[{extra}]"'
+    return f'pip install "archstats[{extra}]"'

@@ -3,7 +3,9 @@
 One spec syntax serves the API (``input_size``), the CLI (``--input``, repeatable), budgets TOML
 (``input``), ``report``, ``sweep`` and ``check``:
 
-- ``3x224x224``: one positional tensor (batch excluded), of the model's floating dtype;
+- ``3x224x224``: one positional tensor (batch excluded), of the model's floating dtype; a bare
+  ``224`` is short for a square RGB image, 3x224x224 (refused by :func:`refuse_bare_size` for a
+  model whose own input has other than 3 channels);
 - ``int64:128``: token ids, 128 per sequence;
 - ``pixel_values=3x224x224``: passed by keyword;
 - several specs (several ``--input`` options, a list in TOML, or ``;`` between them) for a model
@@ -26,7 +28,16 @@ import torch
 
 from .errors import UsageError
 
-__all__ = ["DTYPES", "Example", "InputSpec", "example_from", "example_from_specs", "parse_specs"]
+__all__ = [
+    "DTYPES",
+    "Example",
+    "InputSpec",
+    "bare_size",
+    "example_from",
+    "example_from_specs",
+    "parse_specs",
+    "refuse_bare_size",
+]
 
 DTYPES: dict[str, torch.dtype] = {
     "float32": torch.float32,
@@ -109,6 +120,29 @@ def parse_spec(text: str) -> InputSpec:
     if len(dims) == 1 and dtype is None and name is None:
         dims = (3, dims[0], dims[0])  # a bare resolution means a square RGB image
     return InputSpec(dims, dtype, name)
+
+
+def bare_size(text: str) -> int | None:
+    """N when ``text`` is a bare ``N`` (shorthand for a square RGB image, 3xNxN), else None."""
+    body = text.strip()
+    return int(body) if body.isascii() and body.isdigit() else None
+
+
+def refuse_bare_size(texts: Sequence[str], model: str, own: Sequence[int]) -> None:
+    """Refuse a bare ``N`` among input specs for a model whose own input (C, H, W) has other than
+    3 channels: ``32`` means 3x32x32, which a 1-channel LeNet cannot read, and taking the model's
+    channels instead would make the same spec mean different shapes for different models."""
+    if len(own) != 3 or own[0] == 3:
+        return
+    for text in texts:
+        for part in text.split(";"):
+            n = bare_size(part)
+            if n is not None:
+                shape = "x".join(str(d) for d in own)
+                raise UsageError(
+                    f"input {part.strip()!r} means 3x{n}x{n} (a bare size is a square RGB image), but {model} "
+                    f"reads {own[0]} channel(s) (its own input is {shape}): give {own[0]}x{n}x{n}"
+                )
 
 
 def parse_specs(value: Any) -> tuple[InputSpec, ...]:

@@ -4,6 +4,12 @@ Tables and Markdown use human units (:meth:`archstats.metrics.Metric.format`, th
 :func:`archstats.units.human`); CSV and JSON carry the exact integers. Which function renders which
 format of which command is said once, in :mod:`archstats.formats`; a ``*_table`` function returns
 what a terminal shows (rich tables and plain lines, in order), printed by the CLI.
+
+Terminal tables are :class:`FittedTable` objects: each column has a stated priority, and at the
+console's width (``COLUMNS`` off a terminal) the columns that do not fit are hidden, in that
+order, and named in a note; numbers are never wrapped or cut, long names wrap. Lines of prose are
+:class:`Prose`, wrapped at the same width. Markdown escapes every name it writes
+(:func:`archstats.doc.md_text`): a model or module called ``<script>`` stays text.
 """
 
 from __future__ import annotations
@@ -14,10 +20,151 @@ from typing import TYPE_CHECKING, Any
 
 from . import compare as cmp
 from . import metrics as M
+from .doc import Strong, md_inline, md_text
 from .profile import CONVENTIONS, Profile
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from .sweep import SweepResult
+
+# --- what a terminal shows: tables that fit its width, and wrapped lines -------------------------------
+
+_GAP = 3  # a FittedTable's columns are 3 cells apart: padding, separator, padding
+
+
+class FitColumn:
+    """A column of a :class:`FittedTable`, hidden at a narrow width in order of ``priority`` (0: never)."""
+
+    def __init__(
+        self,
+        header: str,
+        priority: int = 0,
+        justify: str = "left",
+        wrap: bool = False,
+        min_width: int = 16,
+        max_width: int | None = None,
+    ):
+        self.header, self.priority, self.justify, self.wrap = header, priority, justify, wrap
+        # a wrapping column is counted as min_width (at most) when fitting, and wraps when rich gives
+        # it less than its longest cell; a text column is cut (with an ellipsis) at max_width
+        self.min_width, self.max_width = min_width, max_width
+
+
+class FittedTable:
+    """A rich table that fits the console: columns are kept in order of priority while they fit (a
+    column too wide for the space left is hidden and named in a note below the table; a narrower,
+    later one may still show), rather than numbers split over lines; ``show_all`` keeps every
+    column. ``total`` is a footer row (bold, under a rule), like a sum of the rows. Headers and
+    cells are plain text (a ``rich.text.Text`` for style), never rich markup; the title, as in a
+    rich ``Table``, is markup when a ``str``: a title holding a name is given as a ``Text``."""
+
+    def __init__(
+        self,
+        columns: Sequence[FitColumn],
+        rows: Sequence[Sequence[Any]],
+        *,
+        title: str | Text | None = None,
+        show_all: bool = False,
+        total: Sequence[Any] | None = None,
+    ) -> None:
+        from rich.text import Text
+
+        def text(cell: Any) -> Text:
+            return cell if isinstance(cell, Text) else Text(str(cell))  # plain text, never markup
+
+        self.columns, self.title, self.show_all = list(columns), title, show_all
+        self.rows = [[text(c) for c in r] for r in rows]
+        self.total = None if total is None else [text(c) for c in total]
+
+    def _natural(self, i: int) -> int:
+        col = self.columns[i]
+        cells = [*self.rows, self.total] if self.total is not None else self.rows
+        longest = max([len(col.header), *(r[i].cell_len for r in cells)])
+        if col.wrap:
+            return min(col.min_width, longest)
+        return min(longest, col.max_width or longest)
+
+    def fit(self, width: int) -> list[int]:
+        """The columns kept at ``width`` terminal columns, in their order."""
+        if self.show_all:
+            return list(range(len(self.columns)))
+        keep: list[int] = []
+        used = -_GAP  # no gap before the first column
+        for i in sorted(range(len(self.columns)), key=lambda i: (self.columns[i].priority, i)):
+            need = self._natural(i) + _GAP
+            if self.columns[i].priority == 0 or used + need <= width:
+                keep.append(i)
+                used += need
+        return sorted(keep)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich import box
+        from rich.table import Table
+        from rich.text import Text
+
+        keep = self.fit(options.max_width)
+        footer = self.total is not None
+        table = Table(
+            title=self.title,
+            header_style="bold",
+            footer_style="bold",
+            show_footer=footer,
+            box=box.SIMPLE,  # a rule under the header, and above the footer when there is one
+            show_edge=False,
+            pad_edge=False,
+        )
+        for i in keep:
+            col = self.columns[i]
+            table.add_column(
+                Text(col.header),
+                footer=self.total[i] if self.total is not None else "",
+                justify=col.justify,  # type: ignore[arg-type]
+                no_wrap=not col.wrap,
+                overflow="fold" if col.wrap else "ellipsis",
+                min_width=self._natural(i) if col.wrap else None,  # the width fit() counted
+                max_width=None if col.wrap else col.max_width,
+            )
+        for r in self.rows:
+            table.add_row(*(r[i] for i in keep))
+        yield table
+        hidden = [self.columns[i].header for i in range(len(self.columns)) if i not in keep]
+        if hidden:
+            note = f"{', '.join(hidden)} hidden to fit {options.max_width} columns; --wide shows every column"
+            yield Prose(note, style="dim")
+
+
+def _plain(text: str) -> Text:
+    """A title as plain text: a model named ``[bold]x`` keeps its brackets."""
+    from rich.text import Text
+
+    return Text(text)
+
+
+class Prose:
+    """A line of text wrapped at the console's width, continuation lines indented by ``indent``
+    (default: the line's own indent plus 2). It wraps whatever the print call's soft-wrap setting,
+    so a pipe's output stays within ``COLUMNS`` too; words longer than a line are folded."""
+
+    def __init__(self, text: str, indent: int | None = None, style: str = "") -> None:
+        self.text, self.style = text.replace("\n", " ").replace("\t", " "), style  # one line, as wrapped
+        self.indent = len(self.text) - len(self.text.lstrip(" ")) + 2 if indent is None else indent
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        width = max(options.max_width, 1)
+        first = Text(self.text, style=self.style).wrap(console, width, overflow="fold")[0]
+        yield Text(first.plain.rstrip(), style=self.style)
+        rest = self.text[len(first.plain) :].lstrip(" ")
+        indent = self.indent if self.indent < width // 2 else 0  # a narrow console: no room to indent
+        if rest:
+            for line in Text(rest, style=self.style).wrap(console, width - indent, overflow="fold"):
+                yield Text(" " * indent + line.plain.rstrip(), style=self.style)
+
 
 # the per-layer table: text columns (header, column of the layers frame), then the numbers; a
 # layer's activation_bytes is the size of its own output
@@ -98,35 +245,46 @@ def summary_lines(p: Profile) -> list[str]:
     ]
 
 
-# --- the two table builders -----------------------------------------------------------------------
+# --- the table builders ----------------------------------------------------------------------------
 
 
 def rich_table(
     title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], left: int, total: Sequence[str] | None = None
 ) -> Any:
-    """A rich table: the first ``left`` columns are text, the rest right-aligned numbers."""
+    """A rich table: the first ``left`` columns are text, the rest right-aligned numbers.
+
+    Cells are plain text, never rich markup (a label like ``[budgets.x]`` is shown as written).
+    A table that must fit 80 columns is a :class:`FittedTable`.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, header_style="bold")
     for i, h in enumerate(headers):
         table.add_column(h, justify="left" if i < left else "right", no_wrap=i == 0)
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*(Text(str(c)) for c in cells))
     if total is not None:
         table.add_section()
-        table.add_row(*total, style="bold")
+        table.add_row(*(Text(str(c)) for c in total), style="bold")
     return table
 
 
-def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 3) -> str:
-    """A GitHub-flavoured table; the first ``left`` columns are text, the rest right-aligned numbers."""
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], left: int = 3) -> str:
+    """A GitHub-flavoured table; the first ``left`` columns are text, the rest right-aligned numbers.
 
-    def esc(cell: str) -> str:
-        return str(cell).replace("|", "\\|")
+    Every cell is text and is escaped (:func:`archstats.doc.md_text`: HTML, emphasis and link
+    characters, pipes), so a model or module named ``<script>`` or ``a|b`` stays one cell of text;
+    a cell that is meant as markup is a :mod:`archstats.doc` inline (``Link``, ``Strong``...),
+    whose text is escaped the same way.
+    """
+
+    def cell(value: Any) -> str:
+        return md_inline(value, in_table=True)  # plain values as md_text(str(value))
 
     align = ["---" if i < left else "---:" for i in range(len(headers))]
-    lines = ["| " + " | ".join(esc(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(esc(c) for c in r) + " |" for r in rows]
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
     return "\n".join(lines)
 
 
@@ -145,21 +303,41 @@ def _json(data: Any) -> str:
 # --- one profile ----------------------------------------------------------------------------------
 
 
-def profile_rich(p: Profile, depth: int = 0) -> Any:
+# The per-layer table's columns, by header, with their priority at a narrow width: Layer, Params
+# and MACs always show; then Output, Type, Act. mem, FLOPs, RF and Depth, in that order, while they
+# fit (FLOPs mostly restate MACs; RF and Depth are in the summary lines). Layer paths and types
+# wrap rather than being cut (a type carries its "[uncounted: ...]" note); every other cell is a
+# number or a shape and stays on one line.
+_LAYER_COLUMNS = {
+    "Layer": FitColumn("Layer", 0, wrap=True, min_width=40),
+    "Type": FitColumn("Type", 2, wrap=True, min_width=20),
+    "Output": FitColumn("Output", 1),
+    M.PARAMS.label: FitColumn(M.PARAMS.label, 0, "right"),
+    M.MACS.label: FitColumn(M.MACS.label, 0, "right"),
+    M.FLOPS.label: FitColumn(M.FLOPS.label, 4, "right"),
+    "Act. mem": FitColumn("Act. mem", 3, "right"),
+    M.RF.label: FitColumn(M.RF.label, 5, "right"),
+    M.DEPTH.label: FitColumn(M.DEPTH.label, 6, "right"),
+}
+
+
+def profile_fitted(p: Profile, depth: int = 0) -> FittedTable:
+    """The per-layer table, fitted to the terminal (columns by :data:`_LAYER_COLUMNS`)."""
     headers, rows, total = layer_cells(p, depth)
-    return rich_table(f"{p.name} per layer", headers, rows, left=3, total=total)
+    columns = [_LAYER_COLUMNS[h] for h in headers]
+    return FittedTable(columns, rows, title=_plain(f"{p.name} per layer"), total=total)
 
 
 def profile_table(p: Profile, depth: int = 0) -> list[Any]:
     """The terminal view: the per-layer table, then the summary lines."""
-    return [profile_rich(p, depth), *summary_lines(p)]
+    return [profile_fitted(p, depth), *(Prose(line) for line in summary_lines(p))]
 
 
 def profile_markdown(p: Profile, depth: int = 0) -> str:
     headers, rows, total = layer_cells(p, depth)
-    bullet = "\n".join(f"- {line}" for line in summary_lines(p))
-    bold_total = [f"**{c}**" if c else "" for c in total]
-    return f"## {p.name}\n\n{bullet}\n\n{markdown_table(headers, rows + [bold_total])}\n"
+    bullet = "\n".join(f"- {md_text(line)}" for line in summary_lines(p))
+    bold_total = [Strong(c) for c in total]  # an empty cell stays empty
+    return f"## {md_text(p.name)}\n\n{bullet}\n\n{markdown_table(headers, [*rows, bold_total])}\n"
 
 
 def profile_csv(p: Profile, depth: int = 0) -> str:
@@ -211,9 +389,34 @@ def compare_cells(profiles: Sequence[Profile]) -> tuple[list[str], list[list[str
     return headers, rows
 
 
-def compare_rich(profiles: Sequence[Profile]) -> Any:
-    headers, rows = compare_cells(profiles)
-    return rich_table("comparison", headers, rows, left=1)
+# The terminal comparison has one row per model (so six models fit 80 columns as well as two, names
+# and inputs whole) and one column per figure, kept in this order while they fit: Model, Params and
+# MACs always; then Input, FLOPs, peak memory, total memory, final RF, size (4 bytes a parameter)
+# and depth. Status shows early when a model is partial, last when every model is complete.
+_COMPARE_PRIORITY = {
+    M.FLOPS.name: 2,
+    M.PEAK_BYTES.name: 3,
+    M.ACTIVATION_BYTES.name: 4,
+    cmp.MODEL_BYTES_FP32.name: 6,
+}
+
+
+def compare_fitted(profiles: Sequence[Profile]) -> FittedTable:
+    """The comparison for a terminal: one row per model (Markdown and HTML keep a column per model)."""
+    table = [cmp.row(p) for p in profiles]
+    partial = any(r["status"] != "complete" for r in table)
+    columns = [FitColumn("Model", 0, wrap=True, min_width=40), FitColumn("Input", 1)]
+    columns += [FitColumn(m.label, _COMPARE_PRIORITY.get(m.name, 0), "right") for m in cmp.METRICS]
+    columns += [
+        FitColumn(f"Final {M.RF.label}", 5, "right"),
+        FitColumn(M.DEPTH.label, 7, "right"),
+        FitColumn("Status", 2 if partial else 8),
+    ]
+    rows = [
+        [r["model"], r["input"], *(m.format(r[m.name]) for m in cmp.METRICS), r["rf"], str(r["depth"]), r["status"]]
+        for r in table
+    ]
+    return FittedTable(columns, rows, title="comparison")
 
 
 def _convention(profiles: Sequence[Profile]) -> str:
@@ -224,16 +427,17 @@ def _convention(profiles: Sequence[Profile]) -> str:
 def compare_table(profiles: Sequence[Profile]) -> list[Any]:
     """The terminal view: the table, a ratio sentence per metric, the convention."""
     return [
-        compare_rich(profiles),
-        *(r.sentence() for r in cmp.ratios(profiles)),
-        f"convention {_convention(profiles)}",
+        compare_fitted(profiles),
+        *(Prose(r.sentence()) for r in cmp.ratios(profiles)),
+        Prose(f"convention {_convention(profiles)}"),
     ]
 
 
 def compare_markdown(profiles: Sequence[Profile]) -> str:
     headers, rows = compare_cells(profiles)
-    sentences = "\n".join(f"- {r.sentence()}" for r in cmp.ratios(profiles))
-    return f"{markdown_table(headers, rows, left=1)}\n\n{sentences}\n\nConvention {_convention(profiles)}\n"
+    sentences = "\n".join(f"- {md_text(r.sentence())}" for r in cmp.ratios(profiles))
+    convention = md_text(f"Convention {_convention(profiles)}")
+    return f"{markdown_table(headers, rows, left=1)}\n\n{sentences}\n\n{convention}\n"
 
 
 def compare_dicts(profiles: Sequence[Profile]) -> dict[str, Any]:
@@ -257,7 +461,15 @@ def compare_json(profiles: Sequence[Profile]) -> str:
 
 # --- the model list -------------------------------------------------------------------------------
 
-_LIST_BRIEF = ["name", "family", "year", "input_size", "aliases"]  # the terminal shows these columns
+# The terminal shows these columns; name always, then aliases (wrapping between aliases, never
+# inside one), input size, year and family (mostly the name's own prefix), while they fit.
+_LIST_BRIEF = {
+    "name": FitColumn("name", 0),
+    "family": FitColumn("family", 4),
+    "year": FitColumn("year", 3, "right"),
+    "input_size": FitColumn("input_size", 2),
+    "aliases": FitColumn("aliases", 1, wrap=True, min_width=20),
+}
 
 
 def model_rows(infos: Sequence[Any]) -> list[dict[str, Any]]:
@@ -281,8 +493,9 @@ def _list_headers(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def list_table(rows: Sequence[dict[str, Any]]) -> list[Any]:
-    cells = [[str(r[h]) for h in _LIST_BRIEF] for r in rows]
-    return [rich_table(f"{len(rows)} registered models", _LIST_BRIEF, cells, left=len(_LIST_BRIEF))]
+    # a space after each comma lets a long alias list wrap between aliases
+    cells = [[str(r[h]).replace(",", ", ") if h == "aliases" else str(r[h]) for h in _LIST_BRIEF] for r in rows]
+    return [FittedTable(list(_LIST_BRIEF.values()), cells, title=_plain(f"{len(rows)} registered models"))]
 
 
 def list_csv(rows: Sequence[dict[str, Any]]) -> str:
@@ -316,9 +529,19 @@ def sweep_cells(result: SweepResult) -> tuple[list[str], list[list[str]], int]:
     return headers, cells, 2 if varied_model else 0
 
 
+# A sweep's columns in the order they are kept at a narrow width: the swept value, the model it
+# names (phi, cardinality), params and MACs always; then input, peak memory, FLOPs, total memory and
+# batch (one value for the whole sweep unless batch is the knob, and then it is the first column).
+_SWEEP_PRIORITY = {"input": 1, M.PEAK_BYTES.short: 2, M.FLOPS.short: 3, M.ACTIVATION_BYTES.short: 4, "batch": 5}
+
+
 def sweep_table(result: SweepResult) -> list[Any]:
     headers, cells, left = sweep_cells(result)
-    return [rich_table(f"{result.model}: sweep of {result.parameter}", headers, cells, left=left)]
+    columns = [
+        FitColumn(h, _SWEEP_PRIORITY.get(h, 0) if i else 0, "left" if i < left else "right")
+        for i, h in enumerate(headers)
+    ]
+    return [FittedTable(columns, cells, title=_plain(f"{result.model}: sweep of {result.parameter}"))]
 
 
 def sweep_markdown(result: SweepResult) -> str:
@@ -337,84 +560,3 @@ def sweep_json(result: SweepResult) -> str:
 
     rows = [{k: r[k] for k in ROW_KEYS} for r in result.rows]
     return _json({"model": result.model, "parameter": result.parameter, "rows": rows})
-
-
-# --- tables that fit the terminal ------------------------------------------------------------------
-
-
-class FitColumn:
-    """A column of a :class:`FittedTable`: dropped in order of ``priority`` (0: never) when too wide."""
-
-    def __init__(
-        self,
-        header: str,
-        priority: int = 0,
-        justify: str = "left",
-        wrap: bool = False,
-        min_width: int = 16,
-        max_width: int | None = None,
-    ):
-        self.header, self.priority, self.justify, self.wrap = header, priority, justify, wrap
-        # a wrapping column takes at least min_width; a text column is cut (with an ellipsis) at max_width
-        self.min_width, self.max_width = min_width, max_width
-
-
-class FittedTable:
-    """A rich table that fits the console: the lowest-priority columns are dropped (and named in a
-    note below the table) rather than numbers split over lines; ``show_all`` keeps every column."""
-
-    def __init__(
-        self,
-        columns: Sequence[FitColumn],
-        rows: Sequence[Sequence[Any]],
-        *,
-        title: str | None = None,
-        show_all: bool = False,
-    ) -> None:
-        from rich.text import Text
-
-        self.columns, self.title, self.show_all = list(columns), title, show_all
-        self.rows = [[c if isinstance(c, Text) else Text(str(c)) for c in r] for r in rows]
-
-    def _natural(self, i: int) -> int:
-        col = self.columns[i]
-        longest = max([len(col.header), *(r[i].cell_len for r in self.rows)])
-        if col.wrap:
-            return min(col.min_width, longest)
-        return min(longest, col.max_width or longest)
-
-    def fit(self, width: int) -> list[int]:
-        """The columns kept at ``width`` terminal columns, in their order (3 columns between two)."""
-        keep = list(range(len(self.columns)))
-        while not self.show_all and sum(self._natural(i) for i in keep) + 3 * (len(keep) - 1) > width:
-            droppable = [i for i in keep if self.columns[i].priority > 0]
-            if not droppable:
-                break
-            keep.remove(max(droppable, key=lambda i: (self.columns[i].priority, i)))
-        return keep
-
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        from rich import box
-        from rich.table import Table
-        from rich.text import Text
-
-        keep = self.fit(options.max_width)
-        table = Table(title=self.title, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for i in keep:
-            col = self.columns[i]
-            table.add_column(
-                col.header,
-                justify=col.justify,  # type: ignore[arg-type]
-                no_wrap=not col.wrap,
-                overflow="fold" if col.wrap else "ellipsis",
-                min_width=col.min_width if col.wrap else None,
-                max_width=None if col.wrap else col.max_width,
-            )
-        for r in self.rows:
-            table.add_row(*(r[i] for i in keep))
-        yield table
-        hidden = [self.columns[i].header for i in range(len(self.columns)) if i not in keep]
-        if hidden:
-            yield Text(
-                f"{', '.join(hidden)} hidden to fit {options.max_width} columns; --wide shows every column", style="dim"
-            )

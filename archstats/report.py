@@ -14,6 +14,7 @@ Nothing is written outside the output directory.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import re
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import compare as cmp
-from . import formats, render
+from . import doc, formats, render
 from . import metrics as M
 from .errors import UsageError
 from .profile import CONVENTIONS, Profile
@@ -48,10 +49,26 @@ Image = tuple[str, str]  # (caption, src): a relative path for Markdown, a data 
 Step = Callable[[str, int, int], None]  # (what was done, steps done, steps in all)
 
 
+# A page's stem at most this long: with "-compare.png" (its plot) and ".html" the file name stays
+# well under the 255 bytes file systems allow.
+MAX_STEM = 100
+
+
+def short_stem(stem: str) -> str:
+    """``stem`` as it is up to :data:`MAX_STEM` characters; a longer one (a comparison of a dozen
+    models) becomes its first 80 characters, ``-``, and 12 hex digits of its SHA-256: the same
+    models in the same order always give the same file name, and different ones differ."""
+    if len(stem) <= MAX_STEM:
+        return stem
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:12]
+    return f"{stem[:80]}-{digest}"
+
+
 def page_stem(name: str) -> str:
-    """A file name for a model or page name: import paths and odd characters become ``_``."""
+    """A file name for a model or page name: import paths and odd characters become ``_``; long
+    names are shortened by :func:`short_stem`."""
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._")
-    return stem or "model"
+    return short_stem(stem or "model")
 
 
 # --- images -------------------------------------------------------------------------------------
@@ -63,6 +80,12 @@ def _mime(path: Path) -> str:
 
 def data_uri(path: Path) -> str:
     return f"data:{_mime(path)};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+class InlineSvg(str):
+    """An image's ``src`` that is SVG markup written into the HTML page itself (made by
+    :func:`archstats.plots.svg_markup`, titles escaped), rather than a path or data URI: only this
+    type is written unescaped, never a plain string."""
 
 
 class _ImageWriter:
@@ -93,6 +116,15 @@ class _ImageWriter:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
+    def save_inline(self, fig: Any, stem: str, caption: str, titles: Mapping[str, str]) -> Image:
+        """Like :meth:`save`, but an HTML page gets the figure as inline SVG whose elements named
+        in ``titles`` (id to text) name themselves on hover; Markdown keeps the PNG."""
+        from . import plots
+
+        if self.fmt == "md":
+            return self.save(fig, stem, caption)
+        return caption, InlineSvg(plots.svg_markup(fig, titles))
+
 
 def profile_images(p: Profile, writer: _ImageWriter, stem: str) -> list[Image]:
     from . import plots
@@ -114,21 +146,26 @@ def compare_images(profiles: Sequence[Profile], writer: _ImageWriter, stem: str)
 
 
 def index_images(profiles: Sequence[Profile], families: Mapping[str, str], writer: _ImageWriter) -> list[Image]:
+    """The zoo scatter: the models of the notes' comparisons named first; in HTML every point
+    names itself on hover."""
     from . import plots
 
-    return [writer.save(plots.zoo_scatter_figure(profiles, families), "index-zoo", "The zoo: MACs against parameters")]
+    first = [name for _, names in COMPARISONS for name in names]
+    fig = plots.zoo_scatter_figure(profiles, families, label_first=first)
+    tips = plots.zoo_tooltips(profiles, families)
+    return [writer.save_inline(fig, "index-zoo", "The zoo: MACs against parameters", tips)]
 
 
 # --- Markdown pages ------------------------------------------------------------------------------
 
 
 def _md_images(images: Sequence[Image]) -> str:
-    return "\n\n".join(f"![{caption}]({src})" for caption, src in images)
+    return "\n\n".join(f"![{doc.md_text(caption)}]({src})" for caption, src in images)
 
 
 def profile_page_markdown(p: Profile, images: Sequence[Image] = ()) -> str:
     """Summary (totals, conventions, input, status), plots, and the per-layer table."""
-    parts = [f"# archstats report: {p.name}", ""]
+    parts = [f"# archstats report: {doc.md_text(p.name)}", ""]
     if images:
         parts += [_md_images(images), ""]
     # render.profile_markdown: "## name", the summary lines as bullets, the table with its totals row
@@ -138,7 +175,7 @@ def profile_page_markdown(p: Profile, images: Sequence[Image] = ()) -> str:
 
 def compare_page_markdown(profiles: Sequence[Profile], images: Sequence[Image] = (), title: str | None = None) -> str:
     title = title or " vs ".join(p.name for p in profiles)
-    parts = [f"# {title}", "", render.compare_markdown(profiles)]
+    parts = [f"# {doc.md_text(title)}", "", render.compare_markdown(profiles)]
     if images:
         parts += [_md_images(images), ""]
     return "\n".join(parts)
@@ -186,19 +223,27 @@ def index_page_markdown(
     pages: Mapping[str, str] | None = None,
     extra: Mapping[str, str] | None = None,
 ) -> str:
-    """The zoo table (linking each model to ``pages[name]``), the scatter plot, links in ``extra``."""
+    """The zoo table (linking each model to ``pages[name]``), the scatter plot, links in ``extra``.
+
+    Names and labels are escaped by :mod:`archstats.doc` (HTML, emphasis, link brackets, pipes).
+    """
     pages = pages or {}
     parts = ["# archstats gallery", "", _gallery_intro(profiles), ""]
     if extra:
-        parts += [f"- [{label}]({href})" for label, href in _links(extra)] + [""]
+        parts += [f"- {doc.md_inline(doc.Link(label, href))}" for label, href in _links(extra)] + [""]
     if images:
         parts += [_md_images(images), ""]
-    rows = index_cells(profiles)
-    for row in rows:
-        if row[0] in pages:
-            row[0] = f"[{row[0]}]({pages[row[0]]})"
-    parts += [render.markdown_table(INDEX_HEADERS, rows, left=4), ""]
+    parts += [doc.markdown([_index_table(profiles, pages)])]
     return "\n".join(parts)
+
+
+def _index_table(profiles: Sequence[Profile], pages: Mapping[str, str]) -> doc.Table:
+    """The zoo table, each model's name linking to its page when it has one."""
+    rows = []
+    for name, *cells in index_cells(profiles):
+        rows.append((doc.Link(name, pages[name]) if name in pages else name, *cells))
+    numeric = tuple(range(4, len(INDEX_HEADERS)))  # params, MACs, memory and status: right-aligned
+    return doc.Table(tuple(INDEX_HEADERS), tuple(rows), numeric=numeric)
 
 
 # --- HTML pages ----------------------------------------------------------------------------------
@@ -311,10 +356,12 @@ def html_table(
 
 
 def _html_images(images: Sequence[Image]) -> str:
-    return "\n".join(
-        f'<figure><img src="{e(src)}" alt="{e(caption)}"><figcaption>{e(caption)}</figcaption></figure>'
-        for caption, src in images
-    )
+    def figure(caption: str, src: str) -> str:
+        # inline SVG is markup made (and escaped) by plots.svg_markup; any other src is an attribute
+        picture = src if isinstance(src, InlineSvg) else f'<img src="{e(src)}" alt="{e(caption)}">'
+        return f"<figure>{picture}<figcaption>{e(caption)}</figcaption></figure>"
+
+    return "\n".join(figure(caption, src) for caption, src in images)
 
 
 def _html_list(items: Sequence[str]) -> str:
@@ -390,8 +437,25 @@ def _as_profile(item: Any, input_size: Any = None, batch_size: int = 1) -> Profi
 
 
 def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:  # the user's output directory: one line naming the file
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     return path
+
+
+def prepare_out_dir(out_dir: str | Path) -> Path:
+    """``out_dir``, created if missing; a usage error naming it when it cannot be created or written
+    (probed with a temporary file, removed at once: permissions alone pass for root on a
+    read-only or virtual file system such as /proc)."""
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write to the output directory {out}: {exc.strerror or exc}") from None
+    return out
 
 
 def write_note_pages(out_dir: Path, fmt: str) -> list[Path]:
@@ -401,7 +465,7 @@ def write_note_pages(out_dir: Path, fmt: str) -> list[Path]:
     written = []
     for rel, text in note_pages(fmt).items():
         path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_out_dir(path.parent)
         written.append(_write(path, text))
     return written
 
@@ -415,7 +479,7 @@ def write_profile_page(p: Profile, out_dir: Path, fmt: str, stem: str | None = N
 
 
 def write_compare_page(profiles: Sequence[Profile], out_dir: Path, fmt: str, stem: str | None = None) -> list[Path]:
-    stem = stem or "-vs-".join(page_stem(p.name) for p in profiles)
+    stem = stem or short_stem("-vs-".join(page_stem(p.name) for p in profiles))
     writer = _ImageWriter(out_dir, fmt)
     images = compare_images(profiles, writer, stem)
     title = " vs ".join(p.name for p in profiles)
@@ -444,9 +508,8 @@ def write_report(
     )
     if not items:
         raise UsageError("report needs at least one model")
+    out = prepare_out_dir(out_dir)  # before any model runs: a wrong directory fails at once
     profiles = [_as_profile(i, input_size, batch_size) for i in items]
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     if len(profiles) == 1:
         return write_profile_page(profiles[0], out, fmt)
     return write_compare_page(profiles, out, fmt)
@@ -507,8 +570,7 @@ def write_gallery(out_dir: str | Path, fmt: str = "md", on_step: Step | None = N
     from .profile import profile
 
     _check_format(fmt)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = prepare_out_dir(out_dir)
     infos = zoo.list_models()
     step = _Steps(gallery_steps(len(infos)), on_step)
     profiles: dict[str, Profile] = {}

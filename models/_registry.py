@@ -244,12 +244,25 @@ class Family:
         return decorator if builder is None else decorator(builder)
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def _matches(info: ModelInfo, pattern: str) -> bool:
+    """A glob (``*``, ``?`` or ``[``) matches a whole name or alias; plain text matches part of the
+    name, of an alias or of the family (``resnet`` finds resnet50, se_resnet50 and plain18). Both
+    ignore case."""
+    pat = pattern.lower()
+    names = [info.name.lower(), *(a.lower() for a in info.aliases)]
+    if _GLOB_CHARS & set(pat):
+        return any(fnmatch.fnmatchcase(n, pat) for n in names)
+    return any(pat in n for n in (*names, info.family.lower()))
+
+
 def list_models(pattern: str | None = None) -> list[ModelInfo]:
-    """All registered models, optionally filtered by a shell-style pattern on the name."""
+    """All registered models, or those matching ``pattern`` (see :func:`_matches`), by year then name."""
     infos = _MODELS.values()
     if pattern is not None:
-        pat = pattern.lower()
-        infos = [i for i in infos if fnmatch.fnmatchcase(i.name.lower(), pat)]
+        infos = [i for i in infos if _matches(i, pattern)]
     return sorted(infos, key=lambda i: (i.year, i.name))
 
 

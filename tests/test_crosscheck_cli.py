@@ -17,10 +17,11 @@ from archstats.cli import main
 from archstats.crosscheck import base
 from archstats.crosscheck._flopcounter import FlopCounterTool
 from archstats.crosscheck.base import Prediction, Term
+from archstats.errors import install_hint
 from archstats.profile import Profile
 from archstats_models import get_model
 
-HINT = 'pip install "archstats[crosscheck]"'
+HINT = install_hint("crosscheck")  # this checkout's form: cd ... && pip install -e ".[crosscheck]"
 
 
 def run(*args: str) -> CliRunner.invoke:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..errors import install_hint
+
 if TYPE_CHECKING:
     import torch
     from torch import nn
@@ -68,7 +70,7 @@ class Tool(Protocol):
     def predict(self, p: Profile) -> Prediction: ...
 
 
-INSTALL_HINT = 'pip install "archstats[crosscheck]"'
+INSTALL_HINT = install_hint("crosscheck")  # as this installation needs it (a checkout or a wheel)
 
 
 def exact_count(value: Any, what: str) -> int:

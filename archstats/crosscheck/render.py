@@ -2,7 +2,8 @@
 
 Tables and Markdown use human units (:func:`archstats.units.human`); CSV and JSON carry exact
 integers (a figure in MACs converted from an odd number of FLOPs would be a half: JSON gives it as
-a number with ``.5``, never rounded).
+a number with ``.5``, never rounded). Terminal tables fit the console's width by column priority
+(:class:`archstats.render.FittedTable`); Markdown escapes every name it writes.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -40,12 +42,13 @@ def _describe(cc: CrossCheck) -> str:
     return f"{cc.name}: input {shape}, eval mode"
 
 
-def totals_cells(cc: CrossCheck) -> list[list[str]]:
+def totals_cells(cc: CrossCheck, reasons: bool = True) -> list[list[str]]:
     """One row per tool (archstats first): figures in human units, in the tool's unit and in MACs.
 
     gap = tool as MACs - archstats MACs; explained = what the convention terms account for (in
     MACs); unexplained = measured - predicted, in the tool's unit (0 when the convention explains
-    the whole gap).
+    the whole gap). A tool that did not run says why, or with ``reasons=False`` only "skipped" or
+    "failed" (the terminal, where the CLI prints the reasons on their own lines).
     """
     rows = [
         ["archstats", "", "MACs", human(cc.macs, "macs"), human(cc.macs, "macs"), human(cc.macs, "macs"), "0", "0", "0"]
@@ -53,6 +56,8 @@ def totals_cells(cc: CrossCheck) -> list[list[str]]:
     for t in cc.tools:
         if not t.ran:
             why = f"skipped: {t.skipped}" if t.skipped else (t.error or "did not run")
+            if not reasons:
+                why = "skipped" if t.skipped else "failed"
             rows.append([t.name, t.version or "-", t.unit, why, "", "", "", "", ""])
             continue
         assert t.measured is not None and t.measured_macs is not None and t.predicted_macs is not None
@@ -74,6 +79,10 @@ def totals_cells(cc: CrossCheck) -> list[list[str]]:
     return rows
 
 
+_AMOUNT = 20  # the width of a term line's amount; its label starts at column 2 + _AMOUNT + 2
+_LABEL_AT = 2 + _AMOUNT + 2
+
+
 def term_lines(t: ToolResult, macs: int) -> list[str]:
     """The explanation of one tool's figure: base, each convention term, prediction, measured."""
     if not t.ran:
@@ -82,20 +91,30 @@ def term_lines(t: ToolResult, macs: int) -> list[str]:
     unit = t.unit
     base_what = "archstats MACs x 2 (the tool reports FLOPs)" if unit == "FLOPs" else "archstats MACs"
     lines = [f"{t.name} {t.version or '-'}, in {unit}: archstats' MACs, then what its convention adds or skips"]
-    lines.append(f"  {t.prediction.base:>+20,}  {base_what}")
+    lines.append(f"  {t.prediction.base:>+{_AMOUNT},}  {base_what}")
     for term in t.prediction.terms:
         # a zero term names work the tool skips that archstats' MACs do not hold either
-        amount = f"{term.amount:>+20,}" if term.amount else f"{0:>20}"
+        amount = f"{term.amount:>+{_AMOUNT},}" if term.amount else f"{0:>{_AMOUNT}}"
         lines.append(f"  {amount}  {term.label}")
-    lines.append(f"  {t.prediction.total:>20,}  = predicted by the convention")
-    lines.append(f"  {t.measured.total:>20,}  measured by {t.name}")
+    lines.append(f"  {t.prediction.total:>{_AMOUNT},}  = predicted by the convention")
+    lines.append(f"  {t.measured.total:>{_AMOUNT},}  measured by {t.name}")
     lines.append(
-        f"  {t.unexplained:>+20,}  unexplained (measured - predicted)"
+        f"  {t.unexplained:>+{_AMOUNT},}  unexplained (measured - predicted)"
         if t.unexplained
-        else f"  {0:>20}  unexplained (measured - predicted)"
+        else f"  {0:>{_AMOUNT}}  unexplained (measured - predicted)"
     )
     lines += [f"  note: {n}" for n in t.measured.notes]
     return lines
+
+
+_TERM_LINE = re.compile(rf"  [ +\-\d,]{{{_AMOUNT}}}  \S")  # "  <amount>  <label>"
+
+
+def _term_prose(line: str) -> Any:
+    """A term line for the terminal: a label too long for the width wraps under itself."""
+    from ..render import Prose
+
+    return Prose(line, indent=_LABEL_AT if _TERM_LINE.match(line) else None)
 
 
 def _not_run_line(t: ToolResult) -> str:
@@ -310,28 +329,75 @@ def to_csv(cc: CrossCheck, per_module: bool = False) -> str:
     return buf.getvalue()
 
 
+def _fence(lines: list[str]) -> str:
+    """A code fence longer than any run of backticks in ``lines`` (a name cannot close it early)."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
+
+
 def to_markdown(cc: CrossCheck, per_module: bool = False) -> str:
+    """Markdown: names escaped (:func:`archstats.doc.md_text`); the term lines as code, shown as they are."""
+    from ..doc import md_text
     from ..render import markdown_table
 
-    parts = [f"## Cross-check: {_describe(cc)}", "", markdown_table(TOTALS_HEADERS, totals_cells(cc)), ""]
+    parts = [f"## Cross-check: {md_text(_describe(cc))}", "", markdown_table(TOTALS_HEADERS, totals_cells(cc)), ""]
     for t in cc.tools:
-        parts += ["```", *term_lines(t, cc.macs), "```", ""]
+        lines = term_lines(t, cc.macs)
+        parts += [_fence(lines), *lines, _fence(lines), ""]
     if per_module:
         headers, cells = per_module_cells(cc)
-        parts += [*(f"- {line}" for line in scope_lines(cc)), "", markdown_table(headers, cells, left=2), ""]
+        parts += [*(f"- {md_text(line)}" for line in scope_lines(cc)), "", markdown_table(headers, cells, left=2), ""]
     return "\n".join(parts)
 
 
-def rich_renderables(cc: CrossCheck, per_module: bool = False) -> list[Any]:
-    """The table output: rich tables and plain lines, in order (the CLI prints them)."""
-    from ..render import rich_table
+# The totals table at a narrow width: tool, reported figure and unexplained remainder always; then
+# the figure as MACs, the gap, the explained part, the version, the unit (also in the reported
+# figure) and archstats' MACs (the same on every row, and the archstats row's own figure).
+_TOTALS_PRIORITY = {"as MACs": 1, "gap": 2, "explained": 3, "version": 4, "unit": 5, "archstats MACs": 6}
 
-    out: list[Any] = [rich_table(f"Cross-check: {_describe(cc)}", TOTALS_HEADERS, totals_cells(cc), left=3)]
+
+def totals_fitted(cc: CrossCheck) -> Any:
+    """The totals table for a terminal (a tool that did not run: "skipped" or "failed")."""
+    from rich.text import Text
+
+    from ..render import FitColumn, FittedTable
+
+    columns = [
+        FitColumn(h, _TOTALS_PRIORITY.get(h, 0), "left" if i < 3 else "right") for i, h in enumerate(TOTALS_HEADERS)
+    ]
+    title = Text(f"Cross-check: {_describe(cc)}")  # plain text: a model's name is not markup
+    return FittedTable(columns, totals_cells(cc, reasons=False), title=title)
+
+
+def per_module_fitted(cc: CrossCheck) -> Any:
+    """The per-module table for a terminal: module, archstats' subtree figure and what is left
+    unexplained always; then each tool's figure, archstats' own figure, the module's type."""
+    from rich.text import Text
+
+    from ..render import FitColumn, FittedTable
+
+    headers, cells = per_module_cells(cc)
+    module, kind, own, subtree, *tools, unexplained = headers
+    columns = [
+        FitColumn(module, 0, wrap=True, min_width=32),
+        FitColumn(kind, 4, wrap=True, min_width=20),
+        FitColumn(own, 3, "right"),
+        FitColumn(subtree, 0, "right"),
+        *(FitColumn(h, 1, "right") for h in tools),
+        FitColumn(unexplained, 0, wrap=True, min_width=16),  # one entry per tool, wrapping between them
+    ]
+    return FittedTable(columns, cells, title=Text(f"{cc.name} per module (MACs)"))
+
+
+def rich_renderables(cc: CrossCheck, per_module: bool = False) -> list[Any]:
+    """The table output: tables and lines wrapped at the terminal's width, in order (the CLI prints them)."""
+    from ..render import Prose
+
+    out: list[Any] = [totals_fitted(cc)]
     for t in cc.tools:
         if t.ran:
-            out += term_lines(t, cc.macs)
+            out += [_term_prose(line) for line in term_lines(t, cc.macs)]
     if per_module:
-        headers, cells = per_module_cells(cc)
-        out.append(rich_table(f"{cc.name} per module (MACs)", headers, cells, left=2))
-        out += scope_lines(cc)
+        out.append(per_module_fitted(cc))
+        out += [Prose(line) for line in scope_lines(cc)]
     return out
