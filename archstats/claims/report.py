@@ -150,7 +150,8 @@ def counts(results: Sequence[ClaimResult]) -> dict[str, int]:
 
 
 def counts_line(results: Sequence[ClaimResult]) -> str:
-    return f"{len(results)} claims: " + ", ".join(f"{n} {v}" for v, n in counts(results).items())
+    noun = "claim" if len(results) == 1 else "claims"
+    return f"{len(results)} {noun}: " + ", ".join(f"{n} {v}" for v, n in counts(results).items())
 
 
 # --- the terminal -------------------------------------------------------------------------------------
@@ -216,13 +217,15 @@ def detail_lines(r: ClaimResult) -> list[str]:
 def table(results: Sequence[ClaimResult], detail: bool = False, show_all: bool = False) -> list[Any]:
     """The terminal view: the summary table (or, with ``detail``, each claim's detail lines and a
     blank line), then the verdict counts."""
+    from ..render import Prose
+
     out: list[Any] = []
     if detail:
         for r in results:
-            out += [*detail_lines(r), ""]
+            out += [*(Prose(line) for line in detail_lines(r)), ""]
     else:
         out.append(table_rich(results, show_all))
-    return [*out, counts_line(results)]
+    return [*out, Prose(counts_line(results))]
 
 
 # --- JSON and CSV -------------------------------------------------------------------------------------
