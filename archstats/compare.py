@@ -14,10 +14,10 @@ from .units import human
 # The model size a comparison shows: fp32 weights (Totals.model_bytes_fp32)
 MODEL_BYTES_FP32 = Metric(f"{M.MODEL_BYTES.name}_fp32", "bytes", f"{M.MODEL_BYTES.label} (fp32)", M.MODEL_BYTES.term)
 # the cost metrics of a comparison, in table order (each also gets a ratio sentence)
-METRICS: tuple[Metric, ...] = (*M.COST, MODEL_BYTES_FP32)
+METRICS: tuple[Metric, ...] = (*M.COST, MODEL_BYTES_FP32, M.TRAFFIC)
 _BY_NAME = {m.name: m for m in METRICS}
 # comparatives by metric: the default is "fewer" / "more"
-_LESS = {M.PEAK_BYTES.name: "less", M.ACTIVATION_BYTES.name: "less"}
+_LESS = {M.PEAK_BYTES.name: "less", M.ACTIVATION_BYTES.name: "less", M.TRAFFIC.name: "less"}
 
 
 @dataclass(frozen=True)

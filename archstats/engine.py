@@ -84,6 +84,8 @@ class LayerRecord:
     by_family: dict[str, Count] = dc_field(default_factory=dict)
     has_ops: bool = False
     data_dependent: dict[str, int] = dc_field(default_factory=dict)  # ops whose output shape came from values
+    read_bytes: int = 0  # memory traffic: bytes the call's own ops read (each op its inputs, once)
+    written_bytes: int = 0  # and wrote (each op its outputs, once); views move nothing
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,36 @@ def _tensors(args: tuple, kwargs: dict) -> list[torch.Tensor]:
         elif isinstance(a, (list, tuple)):
             found.extend(t for t in a if isinstance(t, torch.Tensor))
     return found
+
+
+def _returns_view(func: Any) -> bool:
+    """Whether the op's schema says its output aliases an input without writing it (a view)."""
+    returns = getattr(getattr(func, "_schema", None), "returns", ())
+    return any(r.alias_info is not None and not r.alias_info.is_write for r in returns)
+
+
+def _nbytes(t: torch.Tensor) -> int:
+    return t.numel() * t.element_size()
+
+
+def _bytes_read(args: tuple, kwargs: dict) -> int:
+    """Bytes an op reads under the stated traffic model: each distinct input tensor once (weights
+    included; a quantized layer's packed weights at their stored size); nothing reused between ops."""
+    from .quantized import packed_info, unpacks
+
+    inputs = {id(t): t for t in _tensors(args, kwargs)}
+    packed = sum(packed_info(a).nbytes for a in args if isinstance(a, torch.ScriptObject) and unpacks(a))
+    return sum(_nbytes(t) for t in inputs.values()) + packed
+
+
+def _outputs(op: ResolvedOp, shapes: dict, out: Any) -> list:
+    """The op's outputs that hold data: the first only where its rule says the others carry none
+    (eval-mode batch norm's saved statistics, which meta and cpu kernels shape differently)."""
+    outputs = [out] if isinstance(out, torch.Tensor) else list(out) if isinstance(out, (list, tuple)) else []
+    rule = op.rule
+    if rule is not None and rule.aux_outputs is not None and not rule.aux_outputs(**shapes):
+        return outputs[:1]
+    return outputs
 
 
 def _same_layout(func: Any, built: Any, reference: Any) -> None:
@@ -406,6 +438,7 @@ class ResolvedOp:
     sig: OpSignature
     rule: Rule | None
     value_shaped: bool  # its output shape, or the code after it, depends on tensor values
+    view: bool  # it returns a view of an input (transpose, reshape, slice): no data moves
 
 
 class OpAccounting:
@@ -421,7 +454,7 @@ class OpAccounting:
         if found is None:
             sig = signature(func)
             rule = self.overrides.get(sig.qualified) or lookup(sig.qualified)
-            found = ResolvedOp(sig, rule, sig.name in VALUE_SHAPED)
+            found = ResolvedOp(sig, rule, sig.name in VALUE_SHAPED, _returns_view(func))
             self._resolved[func] = found
         return found
 
@@ -515,7 +548,11 @@ class Capture(TorchDispatchMode):
         except Exception:
             self.calls.note_failure(op.sig.name)
             raise
-        self._follow(op, shapes, args, kwargs, out, out_shape, record)
+        outputs = _outputs(op, shapes, out)
+        self._follow(op, shapes, args, kwargs, outputs, out_shape, record)
+        if not op.view:
+            record.read_bytes += _bytes_read(args, kwargs)
+            record.written_bytes += sum(_nbytes(t) for t in outputs if isinstance(t, torch.Tensor))
         return out
 
     def _run(self, func: Any, op: ResolvedOp, named: dict, args: tuple, kwargs: dict) -> Any:
@@ -535,7 +572,14 @@ class Capture(TorchDispatchMode):
             raise
 
     def _follow(
-        self, op: ResolvedOp, shapes: dict, args: tuple, kwargs: dict, out: Any, out_shape: Any, record: LayerRecord
+        self,
+        op: ResolvedOp,
+        shapes: dict,
+        args: tuple,
+        kwargs: dict,
+        outputs: list,
+        out_shape: Any,
+        record: LayerRecord,
     ) -> None:
         """Field, depth and memory of the op's outputs."""
         rule = op.rule
@@ -543,9 +587,6 @@ class Capture(TorchDispatchMode):
         if rule is not None and rule.family in _WEIGHT_FAMILIES and self._uses_weight(unseen, args):
             depth += rule.layers(**shapes) if rule.layers is not None else 1
         field = rf.propagate(rule, op.sig.name, shapes, in_fields, out_shape, self.graph.n_spatial)
-        outputs = [out] if isinstance(out, torch.Tensor) else out if isinstance(out, (list, tuple)) else []
-        if rule is not None and rule.aux_outputs is not None and not rule.aux_outputs(**shapes):
-            outputs = outputs[:1]
         for t in outputs:
             if isinstance(t, torch.Tensor) and not self.memory.is_param(t) and self.graph.set(t, field, depth):
                 record.activation_bytes += self.memory.track(t)

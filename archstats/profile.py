@@ -55,6 +55,9 @@ def layer_columns(n_spatial: int = 2) -> list[str]:
         "params",
         "macs",
         "flops",
+        "read_bytes",
+        "written_bytes",
+        "flops_per_byte",
         "activation_bytes",
         "saved_bytes",
         "peak_live_bytes",
@@ -82,6 +85,18 @@ class Totals:
     depth: int
     n_layers: int
     n_ops: int
+    read_bytes: int = 0  # memory traffic of the whole forward (see Profile.layers' read_bytes)
+    written_bytes: int = 0
+
+    @property
+    def traffic_bytes(self) -> int:
+        """Bytes read plus bytes written by every op: the memory traffic model of the README."""
+        return self.read_bytes + self.written_bytes
+
+    @property
+    def flops_per_byte(self) -> float:
+        """Arithmetic intensity of the whole forward: FLOPs per byte of memory traffic."""
+        return _intensity(self.flops, self.traffic_bytes)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -153,6 +168,9 @@ class Profile:
             r.params,
             r.macs,
             self.flops_of(r),
+            r.read_bytes,
+            r.written_bytes,
+            _intensity(self.flops_of(r), r.read_bytes + r.written_bytes),
             r.activation_bytes,
             r.saved_bytes,
             r.peak_live_bytes,
@@ -193,10 +211,11 @@ class Profile:
             return path if path == "(model)" else ".".join(path.split(".")[:depth])
 
         keys = layers["module"].map(prefix)
-        summed = ["params", "macs", "flops", "activation_bytes", "saved_bytes", "n_ops"]
+        summed = ["params", "macs", "flops", "read_bytes", "written_bytes", "activation_bytes", "saved_bytes", "n_ops"]
         groups = layers.assign(_key=keys).groupby("_key", sort=False)
         out = groups[summed].sum()
         out["peak_live_bytes"] = groups["peak_live_bytes"].max()
+        out["flops_per_byte"] = [_intensity(f, r + w) for f, r, w in zip(out.flops, out.read_bytes, out.written_bytes)]
         out["depth"] = groups["depth"].max()
         last = groups.last()
         first = groups.first()
@@ -213,12 +232,19 @@ class Profile:
             "input_shape",
             "output_shape",
             *summed[:5],
+            "flops_per_byte",
+            *summed[5:7],
             "peak_live_bytes",
             "depth",
             "n_ops",
             "uncounted",
         ]
         return pd.DataFrame(out[cols])
+
+
+def _intensity(flops: int, traffic: int) -> float:
+    """Arithmetic intensity, FLOPs per byte of memory traffic (NaN where no byte moves)."""
+    return flops / traffic if traffic else float("nan")
 
 
 def _shape_str(shape: Sequence[int] | None) -> str:
@@ -517,6 +543,8 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
         depth=out.depth if out else 0,
         n_layers=len(records),
         n_ops=sum(r.n_ops for r in records),
+        read_bytes=sum(r.read_bytes for r in records),
+        written_bytes=sum(r.written_bytes for r in records),
     )
 
 

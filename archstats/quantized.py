@@ -88,6 +88,11 @@ def _has_method(packed: Any, name: str) -> bool:
     return bool(packed._has_method(name))
 
 
+def unpacks(obj: torch.ScriptObject) -> bool:
+    """Whether ``obj`` is a packed-params object (its weights can be unpacked and measured)."""
+    return _has_method(obj, "unpack")
+
+
 def _read(packed: Any, weight_dtype: torch.dtype | None = None) -> PackedInfo:
     # Called from the engine's module hooks and rules while its dispatch mode is active: unpacking
     # is not part of the model's forward, so its ops must not reach the mode.

@@ -174,7 +174,13 @@ _NUMBER_COLUMNS: tuple[tuple[str, M.Metric], ...] = (
     (M.MACS.label, M.MACS),
     (M.FLOPS.label, M.FLOPS),
     ("Act. mem", M.ACTIVATION_BYTES),
+    (M.TRAFFIC.label, M.TRAFFIC),
 )
+INTENSITY = "FLOP/B"  # arithmetic intensity: FLOPs per byte of memory traffic
+
+
+def intensity_text(value: float) -> str:
+    return "" if value != value else f"{value:.3g}"  # NaN: no byte moved
 
 
 def _rf_cell(row: Any, axes: Sequence[str]) -> str:
@@ -194,10 +200,12 @@ def layer_cells(p: Profile, depth: int = 0) -> tuple[list[str], list[list[str]],
     frame = p.aggregate(depth)
     axes = axis_names(p.n_spatial)
     last = [M.RF.label, M.DEPTH.label] if depth == 0 else [M.DEPTH.label]
-    headers = [h for h, _ in _TEXT_COLUMNS] + [h for h, _ in _NUMBER_COLUMNS] + last
+    headers = [h for h, _ in _TEXT_COLUMNS] + [h for h, _ in _NUMBER_COLUMNS] + [INTENSITY] + last
     rows = []
     for rec in frame.to_dict("records"):
+        rec["traffic_bytes"] = rec["read_bytes"] + rec["written_bytes"]
         cells = [str(rec[col]) for _, col in _TEXT_COLUMNS] + [m.format(rec[m.name]) for _, m in _NUMBER_COLUMNS]
+        cells.append(intensity_text(rec["flops_per_byte"]))
         if depth == 0:
             cells.append(_rf_cell(rec, axes))
         cells.append(str(rec["depth"]))
@@ -206,7 +214,7 @@ def layer_cells(p: Profile, depth: int = 0) -> tuple[list[str], list[list[str]],
         rows.append(cells)
     t = p.totals
     total = ["Total", "", ""] + [m.format(getattr(t, m.name)) for _, m in _NUMBER_COLUMNS]
-    total += ([human_rf(p)] if depth == 0 else []) + [str(t.depth)]
+    total += [intensity_text(t.flops_per_byte)] + ([human_rf(p)] if depth == 0 else []) + [str(t.depth)]
     return headers, rows, total
 
 
@@ -237,6 +245,9 @@ def summary_lines(p: Profile) -> list[str]:
         f"FLOPs {M.FLOPS.format(t.flops)} ({t.flops:,})",
         f"activation memory: peak {M.PEAK_BYTES.format(t.peak_bytes)} at {t.peak_layer}, "
         f"total allocated {M.ACTIVATION_BYTES.format(t.activation_bytes)}{saved}",
+        f"memory traffic: read {M.TRAFFIC.format(t.read_bytes)} ({t.read_bytes:,} B), written "
+        f"{M.TRAFFIC.format(t.written_bytes)} ({t.written_bytes:,} B); {intensity_text(t.flops_per_byte)} FLOPs "
+        "per byte",
         f"receptive field {human_rf(p)} (at {t.rf_layer or '-'}), depth {t.depth} weight layers",
         f"convention {p.convention}: {CONVENTIONS[p.convention]}",
         f"status: {p.status}{_uncounted(p)}",
@@ -304,10 +315,10 @@ def _json(data: Any) -> str:
 
 
 # The per-layer table's columns, by header, with their priority at a narrow width: Layer, Params
-# and MACs always show; then Output, Type, Act. mem, FLOPs, RF and Depth, in that order, while they
-# fit (FLOPs mostly restate MACs; RF and Depth are in the summary lines). Layer paths and types
-# wrap rather than being cut (a type carries its "[uncounted: ...]" note); every other cell is a
-# number or a shape and stays on one line.
+# and MACs always show; then Output, Type, Act. mem, FLOPs, RF, Depth, Traffic and FLOP/B, in that
+# order, while they fit (FLOPs mostly restate MACs; RF, depth and traffic are in the summary
+# lines). Layer paths and types wrap rather than being cut (a type carries its "[uncounted: ...]"
+# note); every other cell is a number or a shape and stays on one line.
 _LAYER_COLUMNS = {
     "Layer": FitColumn("Layer", 0, wrap=True, min_width=40),
     "Type": FitColumn("Type", 2, wrap=True, min_width=20),
@@ -318,6 +329,8 @@ _LAYER_COLUMNS = {
     "Act. mem": FitColumn("Act. mem", 3, "right"),
     M.RF.label: FitColumn(M.RF.label, 5, "right"),
     M.DEPTH.label: FitColumn(M.DEPTH.label, 6, "right"),
+    M.TRAFFIC.label: FitColumn(M.TRAFFIC.label, 7, "right"),
+    INTENSITY: FitColumn(INTENSITY, 8, "right"),
 }
 
 
@@ -398,6 +411,7 @@ _COMPARE_PRIORITY = {
     M.PEAK_BYTES.name: 3,
     M.ACTIVATION_BYTES.name: 4,
     cmp.MODEL_BYTES_FP32.name: 6,
+    M.TRAFFIC.name: 9,
 }
 
 

@@ -39,9 +39,11 @@ REPORT_PAGES = ("report.profile", "report.compare", "report.index", "report.clai
 CASES = [(command, fmt) for command, (result_type, _) in COMMANDS.items() for fmt in formats.names(result_type)]
 CSV_HEADERS = {
     "list": "name,family,year,input_size,aliases,paper,arxiv",
-    "profile": "module,type,call,input_shape,output_shape,params,macs,flops,activation_bytes,saved_bytes,"
+    "profile": "module,type,call,input_shape,output_shape,params,macs,flops,read_bytes,written_bytes,flops_per_byte,"
+    "activation_bytes,saved_bytes,"
     "peak_live_bytes,rf_size_h,rf_size_w,rf_jump_h,rf_jump_w,rf_start_h,rf_start_w,rf_status,depth,n_ops,uncounted",
-    "compare": "model,input,params,macs,flops,peak_bytes,activation_bytes,model_bytes_fp32,rf,depth,status",
+    "compare": "model,input,params,macs,flops,peak_bytes,activation_bytes,model_bytes_fp32,traffic_bytes,rf,depth,"
+    "status",
     "claims": "id,section,source,quote,translation,statement,interpretation,verdict,expected,measured,rel_diff,"
     "explanation,formula,correction",
     "crosscheck": "tool,version,unit,status,measured,measured_macs,predicted,archstats_macs,gap_macs,explained_macs,"
