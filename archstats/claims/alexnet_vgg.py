@@ -30,6 +30,7 @@ from .base import (
     stated,
     submodule,
     type_total,
+    zoo_model,
 )
 
 SECTION = "AlexNet and VGG"
@@ -656,7 +657,7 @@ def _both(readings: Sequence[Reading], add: Callable[[Reading], Any]) -> None:
 def alexnet_conv1(claim: Claim) -> Outcome:
     profile = measure("alexnet")
     row = layer_row(profile, "features.0")
-    conv = _convs(build("alexnet"))[0]
+    conv = _convs(zoo_model("alexnet"))[0]
     product = 11 * 11 * 3 * 96  # the notes' "11 x 11 x 3 x 96"
     side = (227 - 11) / 4 + 1  # the notes' output formula
     weights, biases = conv.weight.numel(), int(row.params) - conv.weight.numel()
@@ -687,7 +688,7 @@ def alexnet_conv1(claim: Claim) -> Outcome:
 def alexnet_pool1(claim: Claim) -> Outcome:
     profile = measure("alexnet")
     row = profile.layers[profile.layers.type == "MaxPool2d"].iloc[0]
-    pool = submodule(build("alexnet"), row.module, nn.MaxPool2d)
+    pool = submodule(zoo_model("alexnet"), row.module, nn.MaxPool2d)
     side = (55 - 3) / 2 + 1  # the notes' output formula
     literal = Reading()
     literal.equal("output", f"{side:.0f}x{side:.0f}x96", _hwc(row.output_shape), arithmetic="(55 - 3) / 2 + 1 = 27")
@@ -706,7 +707,7 @@ def alexnet_pool1(claim: Claim) -> Outcome:
 @check("alexnet-224-vs-227")
 def alexnet_224_vs_227(claim: Claim) -> Outcome:
     at_227 = measure("alexnet")
-    model = build("alexnet")
+    model = zoo_model("alexnet")
     at_224 = measure(_features(model), (3, 224, 224)).layers
     fc6_in = _linears(model)[0].in_features
     side_227 = parse_shape(layer_row(at_227, "features.0").output_shape)[-1]
@@ -754,7 +755,7 @@ def _all_maps(reading: Reading, model: nn.Module, profile: Any) -> None:
 
 @check("alexnet-two-gpu")
 def alexnet_two_gpu(claim: Claim) -> Outcome:
-    model, profile = build("alexnet"), measure("alexnet")
+    model, profile = zoo_model("alexnet"), measure("alexnet")
     convs = _convs(model)
     towers = max(c.groups for c in convs)
     used = tuple(int(convs[k].weight.shape[1]) for k in (1, 3, 4))  # the maps a conv2/4/5 filter uses
@@ -809,7 +810,7 @@ def alexnet_layout(claim: Claim) -> Outcome:
     short = {"Conv2d": "conv", "MaxPool2d": "pool", "Linear": "fc"}
     order = " ".join(short[t] for t in profile.layers.type if t in short)
     counts = tuple(_count(profile, t) for t in ("Conv2d", "MaxPool2d", "LocalResponseNorm", "Linear"))
-    kernels = tuple(c.kernel_size[0] for c in _convs(build("alexnet")))
+    kernels = tuple(c.kernel_size[0] for c in _convs(zoo_model("alexnet")))
     literal = Reading()
     # the notes: 2 x (conv, pool) + 3 conv + pool + 3 FC (the norms' place is alexnet-pool-norm-order)
     literal.equal("conv, pool and FC layers in order", "conv pool conv pool conv conv conv pool fc fc fc", order)
@@ -858,7 +859,7 @@ def alexnet_pool_norm_order(claim: Claim) -> Outcome:
 
 @check("alexnet-relu-6x")
 def alexnet_relu_6x(claim: Claim) -> Outcome:
-    model = build("alexnet")
+    model = zoo_model("alexnet")
     kinds = (nn.Conv2d, nn.Linear, nn.ReLU, nn.LocalResponseNorm, nn.MaxPool2d, nn.Dropout)
     mods = [m for m in model.modules() if isinstance(m, kinds)]
     hidden = [i for i, m in enumerate(mods) if isinstance(m, (nn.Conv2d, nn.Linear))][:-1]
@@ -878,7 +879,7 @@ def alexnet_relu_6x(claim: Claim) -> Outcome:
 
 @check("alexnet-dropout")
 def alexnet_dropout(claim: Claim) -> Outcome:
-    model = build("alexnet")
+    model = zoo_model("alexnet")
     named = list(submodule(model, "classifier", nn.Sequential).named_children())
     places = [(i, m) for i, (_, m) in enumerate(named) if isinstance(m, nn.Dropout)]
     fc_names = {id(m): f"FC{6 + k}" for k, m in enumerate(_linears(model))}
@@ -900,7 +901,7 @@ def alexnet_dropout(claim: Claim) -> Outcome:
 
 @check("alexnet-overlapping-pool")
 def alexnet_overlapping_pool(claim: Claim) -> Outcome:
-    model = build("alexnet")
+    model = zoo_model("alexnet")
     pools = [m for m in _features(model) if isinstance(m, (nn.MaxPool2d, nn.AvgPool2d))]
     literal = Reading()
     for k, pool in enumerate(pools, 1):
@@ -926,7 +927,7 @@ def zfnet_alexnet_tuned(claim: Claim) -> Outcome:
     nets = {"alexnet": measure("alexnet"), "zfnet": measure("zfnet")}
     short = {"Conv2d": "conv", "MaxPool2d": "pool", "Linear": "fc"}
     order = {n: " ".join(short[t] for t in p.layers.type if t in short) for n, p in nets.items()}
-    convs = {n: _convs(build(n)) for n in nets}
+    convs = {n: _convs(zoo_model(n)) for n in nets}
     setting = {n: ", ".join(f"{_kernel(c)} g{c.groups}" for c in cs) for n, cs in convs.items()}
     literal = Reading()
     literal.equal("conv, pool and FC layers in order (as AlexNet's)", order["alexnet"], order["zfnet"])
@@ -1130,7 +1131,7 @@ def _vgg_shapes(profile: Any, model: nn.Module) -> tuple[int, int, int, int, int
 @check("vgg-3x3-same-pool-halves")
 def vgg_3x3_same_pool_halves(claim: Claim) -> Outcome:
     profile = measure("vgg16")
-    n_conv, conv_ok, n_pool, pool_ok, elsewhere = _vgg_shapes(profile, build("vgg16"))
+    n_conv, conv_ok, n_pool, pool_ok, elsewhere = _vgg_shapes(profile, zoo_model("vgg16"))
     sizes = [parse_shape(s)[-1] for s in profile.layers[profile.layers.type == "MaxPool2d"].output_shape]
     literal = Reading()
     literal.equal("convs that are 3x3, stride 1, same", n_conv, conv_ok, kind="count", arithmetic=f"of {n_conv}")
@@ -1146,8 +1147,8 @@ def vgg_3x3_same_pool_halves(claim: Claim) -> Outcome:
 
 @check("vgg-stacked-3x3-for-5x5")
 def vgg_stacked_3x3_for_5x5(claim: Claim) -> Outcome:
-    alexnet = tuple(c.kernel_size[0] for c in _convs(build("alexnet")))
-    vgg_kernels = sorted({c.kernel_size[0] for c in _convs(build("vgg16"))})
+    alexnet = tuple(c.kernel_size[0] for c in _convs(zoo_model("alexnet")))
+    vgg_kernels = sorted({c.kernel_size[0] for c in _convs(zoo_model("vgg16"))})
     stacks = tuple(len(s) for s in _stages(measure("vgg16")))
     literal = Reading()
     literal.flag("AlexNet uses 5x5 (and 11x11) filters", 5 in alexnet and 11 in alexnet, str(alexnet))
@@ -1163,7 +1164,7 @@ def vgg_stacked_3x3_for_5x5(claim: Claim) -> Outcome:
 
 def _same_width_3x3_macs(name: str) -> list[tuple[int, int, int]]:
     """(channels, map side, MACs) of one width-keeping 3x3/1 conv per stage, largest map first."""
-    model, profile = build(name), measure(name)
+    model, profile = zoo_model(name), measure(name)
     out: dict[tuple[int, int], int] = {}
     for _, r in profile.layers[profile.layers.type == "Conv2d"].iterrows():
         m = submodule(model, r.module, nn.Conv2d)
@@ -1234,7 +1235,7 @@ def vgg_no_lrn(claim: Claim) -> Outcome:
         literal.equal(f"LRN layers in {config} ({name})", 0, _count(measure(name), "LocalResponseNorm"), kind="count")
     in_alexnet = _count(measure("alexnet"), "LocalResponseNorm")
     literal.flag("AlexNet has LRN layers", in_alexnet > 0, in_alexnet, kind="count")
-    tested = sum(isinstance(m, nn.LocalResponseNorm) for m in build("vgg11_lrn").modules())
+    tested = sum(isinstance(m, nn.LocalResponseNorm) for m in zoo_model("vgg11_lrn").modules())
     return Outcome(
         (literal,),
         f"none of VGG's configurations A-E has a LocalResponseNorm layer; AlexNet has {in_alexnet}",
@@ -1245,7 +1246,7 @@ def vgg_no_lrn(claim: Claim) -> Outcome:
 
 @check("vgg-1x1-conv-nonlinearity")
 def vgg_1x1_conv_nonlinearity(claim: Claim) -> Outcome:
-    model, profile = build("vgg16_c"), measure("vgg16_c")
+    model, profile = zoo_model("vgg16_c"), measure("vgg16_c")
     mods = list(_features(model))
     rows = profile.layers.reset_index(drop=True)
     literal = Reading()

@@ -449,6 +449,13 @@ def build(name: str, **kwargs: Any) -> nn.Module:
     return on_meta(zoo.get_model, name, **kwargs)
 
 
+@functools.cache
+def zoo_model(name: str) -> nn.Module:
+    """A zoo model on meta, built once per process and shared by the checks that read its structure
+    or parameters (never modified, never run: :func:`measure` profiles a private copy)."""
+    return build(name)
+
+
 def on_meta(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Build a block on the meta device: shapes only, no weights allocated or initialised."""
     from ..loading import building_on

@@ -37,6 +37,7 @@ from .base import (
     stated,
     submodule,
     type_total,
+    zoo_model,
 )
 
 SECTION = "Convolution arithmetic"
@@ -513,12 +514,6 @@ def _dwsep(m: int, n: int, k: int, *, stride: int = 1, padding: int | None = Non
 def _stack_profile(c: int, k: int, n: int) -> Any:
     """A stack of ``_stack`` measured on an 8x8 input (profiles are read, never changed)."""
     return measure(_stack(c, k, n), (c, 8, 8))
-
-
-@functools.cache
-def _zoo(name: str) -> nn.Module:
-    """A zoo model built once on meta, read for its layers' attributes (never modified)."""
-    return build(name)
 
 
 def _relus(profile: Any) -> int:
@@ -1062,7 +1057,7 @@ def mobilenet_resolution_multiplier(claim: Claim) -> Outcome:
 def mobilenet_28_layers(claim: Claim) -> Outcome:
     reading = Reading()
     p = measure("mobilenet_v1")
-    model = _zoo("mobilenet_v1")
+    model = zoo_model("mobilenet_v1")
     kinds = [_conv_kind(submodule(model, r.module, nn.Conv2d), i == 0) for i, r in enumerate(_conv_rows(p))]
     n_fc = int((p.layers["type"] == "Linear").sum())
     counts = [kinds.count(kind) for kind in ("first conv", "depthwise conv", "pointwise conv")]
@@ -1100,7 +1095,7 @@ def _downsampling_steps(p: Any, model: nn.Module) -> list[tuple[str, str]]:
 @check("mobilenet-downsampling")
 def mobilenet_downsampling(claim: Claim) -> Outcome:
     p = measure("mobilenet_v1")
-    steps = _downsampling_steps(p, _zoo("mobilenet_v1"))
+    steps = _downsampling_steps(p, zoo_model("mobilenet_v1"))
     allowed = ("first conv s2", "depthwise conv s2")
     whats = [what for _, what in steps]
     summary = " + ".join(w if whats.count(w) == 1 else f"{whats.count(w)} {w}" for w in dict.fromkeys(whats))
@@ -1125,7 +1120,7 @@ def mobilenet_downsampling(claim: Claim) -> Outcome:
 @check("mobilenet-separable-after-first-conv")
 def mobilenet_separable_after_first_conv(claim: Claim) -> Outcome:
     p = measure("mobilenet_v1")
-    model = _zoo("mobilenet_v1")
+    model = zoo_model("mobilenet_v1")
     convs = [submodule(model, r.module, nn.Conv2d) for r in _conv_rows(p)]
     kinds = [_conv_kind(c, i == 0) for i, c in enumerate(convs)]
     rest = kinds[1:]
@@ -1189,7 +1184,7 @@ def _strided_layers(model: nn.Module) -> str:
 
 
 def _layout_measurements(base: Any, early: Any, late: Any) -> tuple[Measurement, ...]:
-    table1 = _strided_layers(_zoo("mobilenet_v1"))
+    table1 = _strided_layers(zoo_model("mobilenet_v1"))
     return (
         Measurement("MACs, stride 2 at the stem and layers 1-4 (early)", early.totals.macs, "macs"),
         Measurement(f"MACs, Table 1's layout (stride 2 at {table1})", base.totals.macs, "macs"),
@@ -1299,7 +1294,7 @@ def depthwise_keeps_channels(claim: Claim) -> Outcome:
 @check("pointwise-one-channel")
 def pointwise_one_channel(claim: Claim) -> Outcome:
     p = measure("mobilenet_v1")
-    model = _zoo("mobilenet_v1")
+    model = zoo_model("mobilenet_v1")
     literal = Reading()
     intended = Reading("intended: one channel per filter", INTENDED, note="'하나로' for 'one per filter'")
     layers = [(r, *_channels_and_size([r])[0][:2]) for r in _conv_rows(p, "pointwise")]
@@ -1418,7 +1413,7 @@ def depthwise_one_map_per_channel(claim: Claim) -> Outcome:
     five = _conv(5, 5, 3, groups=5)
     maps = parse_shape(layer_row(measure(five, (5, 8, 8)), "(model)").output_shape)[1]
     p = measure("mobilenet_v1")
-    model = _zoo("mobilenet_v1")
+    model = zoo_model("mobilenet_v1")
     depthwise = _channels_and_size(_conv_rows(p, "depthwise"))
     pointwise = _conv_rows(p, "pointwise")
     one_each = sum(c_in == c_out for c_in, c_out, _, _ in depthwise)
@@ -1482,7 +1477,7 @@ def dwsep_layer_shapes(claim: Claim) -> Outcome:
 @check("pointwise-adjusts-channels")
 def pointwise_adjusts_channels(claim: Claim) -> Outcome:
     p = measure("mobilenet_v1")
-    model = _zoo("mobilenet_v1")
+    model = zoo_model("mobilenet_v1")
     rows = _conv_rows(p, "pointwise")
     convs = [submodule(model, r.module, nn.Conv2d) for r in rows]
     sizes = _channels_and_size(rows)

@@ -30,6 +30,7 @@ from .base import (
     shape_text,
     stated,
     type_total,
+    zoo_model,
 )
 
 SECTION = "GoogLeNet / Inception"
@@ -325,12 +326,6 @@ def _aux_profiles() -> tuple[Any, Any]:
     """GoogLeNet with its auxiliary classifiers, profiled in eval and in training mode."""
     model = build("googlenet", aux_logits=True)
     return measure(model, (3, 224, 224)), measure(model, (3, 224, 224), training=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _googlenet() -> nn.Module:
-    """The zoo GoogLeNet on meta, for its structure (kernels, parameter tensors)."""
-    return build("googlenet")
 
 
 def _kernel(model: nn.Module, name: str) -> int:
@@ -733,7 +728,7 @@ def _branch_widths(m: nn.Module) -> tuple[int, ...]:
 def googlenet_modules_differ(claim: Claim) -> Outcome:
     from archstats_models.googlenet import Inception
 
-    named = [(n, m) for n, m in _googlenet().named_modules() if isinstance(m, Inception)]
+    named = [(n, m) for n, m in zoo_model("googlenet").named_modules() if isinstance(m, Inception)]
     shapes = {_module_signature(m) for _, m in named}
     tensors = [id(t) for _, m in named for t in m.parameters()]
     r = Reading()
@@ -766,7 +761,9 @@ def _is_reduction(conv: nn.Conv2d | None, c_in: int) -> bool:
 def inception_bottleneck_placement(claim: Claim) -> Outcome:
     from archstats_models.googlenet import Inception
 
-    modules = [(n.removeprefix("inception"), m) for n, m in _googlenet().named_modules() if isinstance(m, Inception)]
+    modules = [
+        (n.removeprefix("inception"), m) for n, m in zoo_model("googlenet").named_modules() if isinstance(m, Inception)
+    ]
     before3 = [n for n, m in modules if _is_reduction(_first_conv(m.branch2), m.branch1[0].in_channels)]
     before5 = [n for n, m in modules if _is_reduction(_first_conv(m.branch3), m.branch1[0].in_channels)]
     after_pool = [
@@ -901,7 +898,7 @@ def _branch_ends(module: str) -> dict[str, str]:
 @check("inception-branches-same-size")
 def inception_branches_same_size(claim: Claim) -> Outcome:
     p = measure("googlenet")
-    model = _googlenet()
+    model = zoo_model("googlenet")
     modules = _inception_names(p)
     kernels = {_kernel(model, row) for m in modules for row in _branch_ends(m).values()} - {0}
     has_pool = all(isinstance(model.get_submodule(_branch_ends(m)["pool"]), nn.MaxPool2d) for m in modules)
@@ -971,7 +968,7 @@ def googlenet_relu(claim: Claim) -> Outcome:
     rows = p.layers[p.layers["module"] != "(model)"]
     convs = [str(m) for m in rows.loc[rows["type"] == "Conv2d", "module"]]
     followed = set(_relu_after(rows))
-    model = _googlenet()
+    model = zoo_model("googlenet")
     keep = [c for c in convs if _kernel(model, c) == 1 and _keeps_channels(layer_row(p, c))]
     r = Reading()
     r.equal("convs followed by a ReLU", len(convs), len(followed), kind="count")

@@ -23,7 +23,6 @@ from .base import (
     Outcome,
     Reading,
     Unchecked,
-    build,
     check,
     exact,
     layer_outputs,
@@ -39,6 +38,7 @@ from .base import (
     shape_text,
     stated,
     submodule,
+    zoo_model,
 )
 
 SECTION = "SENet, ResNeXt, EfficientNet, NASNet"
@@ -388,12 +388,6 @@ def _stage_blocks(p: Any) -> list[int]:
     return [int((found[0] == str(s)).sum()) for s in range(1, 8)]
 
 
-@functools.cache
-def _model(name: str) -> nn.Module:
-    """A zoo model on meta, built once per process (only read, never run)."""
-    return build(name)
-
-
 # ---------------------------------------------------------------------------------------- SENet
 
 _SE_ROLES = "global average pool -> linear W1 -> ReLU -> linear W2 -> sigmoid"
@@ -421,7 +415,7 @@ def _se_roles(rows: Any, model: nn.Module) -> str:
 
 @check("se-block-structure")
 def se_block_structure(claim: Claim) -> Outcome:
-    p, model = measure("se_resnet50"), _model("se_resnet50")
+    p, model = measure("se_resnet50"), zoo_model("se_resnet50")
     layers = p.layers
     blocks = list(layers.loc[layers.type == "SEModule", "module"])
     roles = {b: _se_roles(layers[layers.module.str.startswith(f"{b}.")], model) for b in blocks}
@@ -527,8 +521,8 @@ def resnext_cardinality(claim: Claim) -> Outcome:
 def resnext_32x4_split(claim: Claim) -> Outcome:
     from archstats_models.resnext import Bottleneck
 
-    conv = submodule(_model("resnext50_32x4d"), "layer1.0.conv2", nn.Conv2d)
-    resnet_conv = submodule(_model("resnet50"), "layer1.0.conv2", nn.Conv2d)
+    conv = submodule(zoo_model("resnext50_32x4d"), "layer1.0.conv2", nn.Conv2d)
+    resnet_conv = submodule(zoo_model("resnet50"), "layer1.0.conv2", nn.Conv2d)
     per_group = conv.out_channels // conv.groups
     lit = Reading()
     lit.figure(
@@ -600,7 +594,7 @@ def _paths_concatenated(conv: nn.Conv2d) -> float:
 
 @check("resnext-split-transform-merge")
 def resnext_split_transform_merge(claim: Claim) -> Outcome:
-    block = submodule(_model("resnext50_32x4d"), "layer1.0", nn.Module)
+    block = submodule(zoo_model("resnext50_32x4d"), "layer1.0", nn.Module)
     convs = [(n, m) for n, m in block.named_modules() if isinstance(m, nn.Conv2d) and not n.startswith("downsample")]
     grouped = [m for _, m in convs if m.groups > 1]
     pointwise = [f"{n} {m.in_channels}->{m.out_channels}" for n, m in convs if m.kernel_size == (1, 1)]
@@ -633,7 +627,7 @@ def _downsampling_blocks(model: nn.Module, p: Any) -> list[tuple[str, int, int, 
 
 @check("resnext-downsampling")
 def resnext_downsampling(claim: Claim) -> Outcome:
-    found = _downsampling_blocks(_model("resnext50_32x4d"), measure("resnext50_32x4d"))
+    found = _downsampling_blocks(zoo_model("resnext50_32x4d"), measure("resnext50_32x4d"))
     conv_name = {"layer2": "conv3", "layer3": "conv4", "layer4": "conv5"}
 
     def paper(block: str) -> str:
@@ -657,7 +651,7 @@ def resnext_downsampling(claim: Claim) -> Outcome:
 
 @check("resnext-identity-shortcuts")
 def resnext_identity_shortcuts(claim: Claim) -> Outcome:
-    model, p = _model("resnext50_32x4d"), measure("resnext50_32x4d")
+    model, p = zoo_model("resnext50_32x4d"), measure("resnext50_32x4d")
     blocks = p.layers[p.layers.module.str.match(r"^layer\d\.\d+$")]
     identity = {r.module for _, r in blocks.iterrows() if model.get_submodule(r.module).downsample is None}
     reshaping = {r.module for _, r in blocks.iterrows() if r.input_shape != r.output_shape}
@@ -714,7 +708,7 @@ def resnet_basic_up_to_50(claim: Claim) -> Outcome:
 
 
 def _vgg_same_shape(lit: Reading) -> None:
-    model, p = _model("vgg16"), measure("vgg16")
+    model, p = zoo_model("vgg16"), measure("vgg16")
     convs, stages, stage = [], [], []
     for name, m in submodule(model, "features", nn.Module).named_children():
         if isinstance(m, nn.Conv2d):
@@ -731,7 +725,7 @@ def _vgg_same_shape(lit: Reading) -> None:
 
 
 def _resnet_same_shape(lit: Reading) -> None:
-    model, p = _model("resnet50"), measure("resnet50")
+    model, p = zoo_model("resnet50"), measure("resnet50")
     blocks = [r for _, r in p.layers[p.layers.module.str.match(r"^layer\d\.\d+$")].iterrows()]
     kernels = [
         tuple(submodule(model, f"{r.module}.{c}", nn.Conv2d).kernel_size[0] for c in ("conv1", "conv2", "conv3"))
@@ -814,7 +808,7 @@ _PLAIN = (
 
 def _depthwise_share() -> float:
     """The share of B0's MACs in its depthwise convs (they grow with w, not w^2)."""
-    model, layers = _model("efficientnet_b0"), _b0().layers
+    model, layers = zoo_model("efficientnet_b0"), _b0().layers
     depthwise = {n for n, m in model.named_modules() if isinstance(m, nn.Conv2d) and 1 < m.groups == m.in_channels}
     return int(layers[layers.module.isin(depthwise)].macs.sum()) / _b0().totals.macs
 
@@ -973,7 +967,7 @@ def efficientnet_width_depth_resolution(claim: Claim) -> Outcome:
 def _cell_ops_strides(kind: str) -> frozenset[int]:
     """Strides of the convs and pools in the ops of NASNet-A Mobile's cells of type ``kind``."""
     found: set[int] = set()
-    for cell in _model("nasnet_a_mobile").modules():
+    for cell in zoo_model("nasnet_a_mobile").modules():
         if type(cell).__name__ == kind:
             found |= _strides(submodule(cell, "ops", nn.Module), (nn.Conv2d, nn.AvgPool2d, nn.MaxPool2d))
     return frozenset(found)
@@ -1015,7 +1009,7 @@ def _mask_profile() -> tuple[Any, tuple[int, ...], nn.Module]:
     from archstats import profile
     from archstats_models.attention import SoftMaskBranch
 
-    net = _model("attention56")
+    net = zoo_model("attention56")
     mask = submodule(net, "stages.0.1.mask", SoftMaskBranch)
     channels, downsamplings = mask.output[2].in_channels, len(mask.down)
     side = 56  # the first stage's map (stem 224 -> 112 -> 56)

@@ -33,6 +33,7 @@ from .base import (
     register_unchecked,
     stated,
     submodule,
+    zoo_model,
 )
 
 SECTION = "SqueezeNet, Xception, DenseNet"
@@ -651,16 +652,10 @@ def _token(row: dict[str, Any]) -> str:
     return {"BatchNorm2d": "BN", "AvgPool2d": "avgpool", "MaxPool2d": "maxpool"}.get(kind, kind)
 
 
-@functools.lru_cache(maxsize=16)
-def _built(name: str) -> nn.Module:
-    """A zoo model on meta, built once (for its structure or its parameters)."""
-    return build(name)
-
-
 @functools.lru_cache(maxsize=32)
 def _params(name: str, **kwargs: Any) -> int:
     """Parameters of a zoo model, built on meta without a forward pass."""
-    return params_of(build(name, **kwargs) if kwargs else _built(name))
+    return params_of(build(name, **kwargs) if kwargs else zoo_model(name))
 
 
 def _count_text(ok: int, total: int) -> str:
@@ -1203,7 +1198,7 @@ def _depthwise_ok(row: dict[str, Any]) -> bool:
 
 @check("xception-regular-conv-3d")
 def xception_regular_conv_3d(claim: Claim) -> Outcome:
-    model, profile = _built("xception"), measure("xception")
+    model, profile = zoo_model("xception"), measure("xception")
     conv = submodule(model, "entry_flow.3", nn.Conv2d)
     shape = tuple(conv.weight.shape[1:])
     expected = (channels(_row(profile, "entry_flow.3")["input_shape"]), *conv.kernel_size)
@@ -1712,7 +1707,7 @@ def _preact1001_params() -> int:
 
     Every unit but a stage's first has the same shape, so each added unit has the params of the stage's
     second unit; building the 1001-layer net itself takes about 0.3 s."""
-    model = _built("preact_resnet164")
+    model = zoo_model("preact_resnet164")
     unit = sum(params_of(submodule(model, f"layer{s}.1", nn.Module)) for s in (1, 2, 3))
     return params_of(model) + ((1001 - 2) // 9 - (164 - 2) // 9) * unit
 
