@@ -99,7 +99,7 @@ def md_inline(part: Inline, *, in_table: bool = False) -> str:
 
 def _md_table(t: Table) -> list[str]:
     align = ["---:" if i in t.numeric else "---" for i in range(len(t.headers))]
-    lines = ["| " + " | ".join(md_text(h, in_table=True) for h in t.headers) + " |", "|" + "|".join(align) + "|"]
+    lines = ["| " + " | ".join(md_text(h, in_table=True) for h in t.headers) + " |", "| " + " | ".join(align) + " |"]
     for i, row in enumerate(t.rows):
         cells = [md_inline(c, in_table=True) for c in row]
         if t.anchors and t.anchors[i]:

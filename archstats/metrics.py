@@ -62,7 +62,7 @@ ACTIVATION_BYTES = Metric(
 SAVED_BYTES = Metric("saved_bytes", "bytes", "Saved mem", "saved memory", "memory saved for backward", "saved mem")
 MODEL_BYTES = Metric("model_bytes", "bytes", "Size", "model size")
 # memory traffic (bytes read + written by every op, README "Memory traffic"): bytes, never MACs
-TRAFFIC = Metric("traffic_bytes", "bytes", "Traffic", "memory traffic", "bytes read and written", "traffic")
+TRAFFIC = Metric("traffic_bytes", "bytes", "Traffic", "memory traffic", short="traffic")
 RF = Metric("rf_size", "count", "RF", "receptive field")
 DEPTH = Metric("depth", "count", "Depth", "depth")
 

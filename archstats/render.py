@@ -19,8 +19,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import compare as cmp
+from . import doc
 from . import metrics as M
-from .doc import Strong, md_inline, md_text
+from .doc import Strong, md_text
 from .profile import CONVENTIONS, Profile
 
 if TYPE_CHECKING:
@@ -290,13 +291,8 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], left: 
     whose text is escaped the same way.
     """
 
-    def cell(value: Any) -> str:
-        return md_inline(value, in_table=True)  # plain values as md_text(str(value))
-
-    align = ["---" if i < left else "---:" for i in range(len(headers))]
-    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines)
+    table = doc.Table(tuple(headers), tuple(tuple(r) for r in rows), numeric=tuple(range(left, len(headers))))
+    return doc.markdown([table]).rstrip("\n")
 
 
 def csv_text(rows: Any, columns: Sequence[str] | None = None) -> str:
