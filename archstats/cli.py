@@ -203,6 +203,11 @@ _PROFILE_OPTIONS = (
         help="Cast the model and its inputs: float32, float16, bfloat16 or float64 (default: the model's own).",
     ),
     click.option("--training", is_flag=True, help="Training mode (adds the bytes autograd saves for backward)."),
+    click.option(
+        "--backward",
+        is_flag=True,
+        help="Also count the backward pass: backward and training-step MACs/FLOPs per layer (implies --training).",
+    ),
     click.option("--strict", is_flag=True, help="Fail when any op has no counting rule."),
 )
 
@@ -238,7 +243,8 @@ def _run_profile(name: str, **options: Any) -> Any:
         options["batch_size"],
         options["device"],
         dtype=options["dtype"],
-        training=options["training"],
+        training=options["training"] or None,  # None: training mode when --backward
+        backward=options["backward"],
         convention=options["convention"],
         strict=options["strict"],
     )
@@ -636,6 +642,67 @@ def check_command(
         return
     if not report.passed:
         sys.exit(1)
+
+
+# --- archstats bench: measured latency and the roofline --------------------------------------------
+
+
+def _check_bench_files(out: str | None, roofline: str | None, per_layer: bool, roofs: bool) -> None:
+    """Every file bench writes, and the options the roofline needs, checked before any model runs."""
+    if roofline is not None:
+        if not roofline.lower().endswith((".png", ".svg")):
+            raise UsageError(f"--roofline takes a .png or .svg file name, got {roofline!r}")
+        if not per_layer or not roofs:
+            raise UsageError("--roofline needs per-layer timings and the roofs: drop --no-layers and --no-roofs")
+        _check_out_file(roofline, "--roofline")
+    if out is not None:
+        _check_out_file(out, "--out")
+
+
+@main.command("bench")
+@click.argument("name")
+@_PROFILE_OPTIONS[0]
+@_PROFILE_OPTIONS[1]
+@click.option("--dtype", default=None, help="Cast the model and its inputs: float32, float16, bfloat16 or float64.")
+@click.option(
+    "--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True, help="Where the forwards run."
+)
+@click.option("--threads", type=int, default=None, help="torch threads for the run (restored afterwards).")
+@click.option("--repeats", type=int, default=20, show_default=True, help="Timed forwards per series.")
+@click.option("--warmup", type=int, default=3, show_default=True, help="Untimed forwards before each series.")
+@click.option("--no-layers", "no_layers", is_flag=True, help="Time the whole model only (no per-layer hooks).")
+@click.option("--no-roofs", "no_roofs", is_flag=True, help="Do not measure the roofs (no lower bound).")
+@click.option(
+    "--roofline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also write the roofline plot (.png or .svg).",
+)
+@_format_option("bench")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, help="Write to FILE instead of stdout.")
+@_wide_option
+@handle_errors
+def bench_command(name: str, fmt: str, out: str | None, roofline: str | None, wide: bool, **options: Any) -> None:
+    """Measured latency of NAME, whole model and per layer, with the roofs and the lower bound.
+
+    Runs real forwards (eval mode, torch.inference_mode()): warm-up, then --repeats timed forwards
+    without hooks, then a separate series with per-layer hooks. Timings vary from run to run; no
+    test or claim depends on them. Exit codes: 0 success; 1 the forward failed; 2 usage errors
+    (unknown model, --repeats 0, --device cuda without a GPU, an output that cannot be written).
+    """
+    from .bench import bench
+
+    per_layer, roofs = not options.pop("no_layers"), not options.pop("no_roofs")
+    _check_bench_files(out, roofline, per_layer, roofs)
+    _refuse_bare_size(name, options["input_size"])
+    result = bench(name, list(options.pop("input_size")) or None, per_layer=per_layer, roofs=roofs, **options)
+    _emit("bench", fmt, result, out=out, wide=wide)
+    if roofline is not None:
+        from . import plots
+
+        path = plots.save(plots.roofline_figure(result), roofline)
+        click.echo(f"wrote {path}", err=True)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from .units import human
 MODEL_BYTES_FP32 = Metric(f"{M.MODEL_BYTES.name}_fp32", "bytes", f"{M.MODEL_BYTES.label} (fp32)", M.MODEL_BYTES.term)
 # the cost metrics of a comparison, in table order (each also gets a ratio sentence)
 METRICS: tuple[Metric, ...] = (*M.COST, MODEL_BYTES_FP32, M.TRAFFIC)
-_BY_NAME = {m.name: m for m in METRICS}
+_BY_NAME = {m.name: m for m in (*METRICS, *M.BACKWARD)}
 # comparatives by metric: the default is "fewer" / "more"
 _LESS = {M.PEAK_BYTES.name: "less", M.ACTIVATION_BYTES.name: "less", M.TRAFFIC.name: "less"}
 
@@ -40,13 +40,18 @@ class Ratio:
         return f"{self.model}: {factor} {word} {noun} than {self.base}"
 
 
+def metrics(profiles: Sequence[Profile]) -> tuple[Metric, ...]:
+    """The comparison's metrics: the forward's, and the backward pass's when every model counted one."""
+    return (*METRICS, *M.BACKWARD) if profiles and all(p.backward for p in profiles) else METRICS
+
+
 def row(p: Profile) -> dict[str, Any]:
     """Exact totals of one profile, as the comparison shows them."""
     t = p.totals
     return {
         "model": p.name,
         "input": "x".join(str(d) for d in (p.batch_size, *p.input_size)),
-        **{m.name: getattr(t, m.name) for m in METRICS},
+        **{m.name: getattr(t, m.name) for m in metrics([p])},
         "rf": "x".join(str(s) for s in t.rf_size),
         "depth": t.depth,
         "status": p.status,
@@ -69,7 +74,7 @@ def ratios(profiles: Sequence[Profile]) -> list[Ratio]:
     out = []
     for p in profiles[1:]:
         r = row(p)
-        for m in METRICS:
+        for m in metrics(profiles):
             found = ratio(p.name, base["model"], m.name, r[m.name], base[m.name])
             if found is not None:
                 out.append(found)

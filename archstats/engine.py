@@ -86,6 +86,18 @@ class LayerRecord:
     data_dependent: dict[str, int] = dc_field(default_factory=dict)  # ops whose output shape came from values
     read_bytes: int = 0  # memory traffic: bytes the call's own ops read (each op its inputs, once)
     written_bytes: int = 0  # and wrote (each op its outputs, once); views move nothing
+    backward: Backward | None = None  # its share of the backward pass, when one was counted
+
+
+@dataclass
+class Backward:
+    """A layer's share of the backward pass: the ops autograd ran for the nodes its forward created."""
+
+    macs: int = 0
+    extra_flops: int = 0
+    n_ops: int = 0
+    uncounted: dict[str, int] = dc_field(default_factory=dict)
+    by_family: dict[str, Count] = dc_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,7 @@ class OpRecord:
     family: str | None  # None: no rule
     macs: int
     extra_flops: int
+    backward: bool = False  # run by autograd in the backward pass
 
 
 @dataclass
@@ -207,6 +220,8 @@ class ModuleCalls:
         self.counter = 0
         self.failure = Failure()
         self._handles: list[Any] = []
+        # called with each call's output and record as the call returns (the backward's attribution)
+        self.on_return: Callable[[Any, LayerRecord], int] | None = None
 
     @property
     def current(self) -> LayerRecord | None:
@@ -227,11 +242,12 @@ class ModuleCalls:
         self.counter += 1
         return self.counter
 
-    def note_failure(self, op: str, at_input: bool = False) -> None:
-        """Remember the first failing op (and whether it read a model input) and its layer."""
+    def note_failure(self, op: str, at_input: bool = False, record: LayerRecord | None = None) -> None:
+        """Remember the first failing op (and whether it read a model input) and its layer (the
+        running call's, or ``record``'s for an op of the backward pass)."""
         if not self.failure.op:
             self.failure.op, self.failure.at_input = op, at_input
-        self._blame(self.current)
+        self._blame(record or self.current)
 
     def _blame(self, record: LayerRecord | None) -> None:
         """The innermost layer a failure happened in (the first one named wins)."""
@@ -281,7 +297,8 @@ class ModuleCalls:
             known = self.field_of(y)
             if known is not None:
                 record.field, record.depth = known
-        if record.has_ops or record.leaf or record.params:
+        claimed = self.on_return(output, record) if self.on_return is not None else 0
+        if record.has_ops or record.leaf or record.params or claimed:
             if not record.has_ops:  # no ops of its own: the live bytes as the call ends
                 record.peak_live_bytes = self.live_bytes()
             self.records.append(record)
@@ -428,6 +445,52 @@ class GraphState:
         self.nodes = WeakIdKeyDictionary()
 
 
+# --- the backward pass -------------------------------------------------------------------------
+
+
+class NodeOwners:
+    """Which layer call created each autograd node, so that the backward's ops can be attributed.
+
+    As a module call returns, the nodes reachable from its output that no call has claimed yet
+    were created by its own ops (its children returned, and claimed theirs, first); nodes already
+    claimed stop the walk. A parameter's gradient accumulator goes to the first call whose ops
+    read the parameter.
+    """
+
+    def __init__(self) -> None:
+        self.owner: dict[int, LayerRecord] = {}
+        self._nodes: list[Any] = []  # holds the nodes so that their ids stay unique while counting
+
+    def claim(self, output: Any, record: LayerRecord) -> int:
+        """Give ``record`` every unclaimed node reachable from ``output``; how many it got."""
+        todo: list[Any] = [t.grad_fn for t in _all_tensors(output) if t.grad_fn is not None]
+        claimed = 0
+        while todo:
+            node = todo.pop()
+            if node is None or id(node) in self.owner:
+                continue
+            self.owner[id(node)] = record
+            self._nodes.append(node)
+            claimed += 1
+            todo.extend(n for n, _ in node.next_functions)
+        return claimed
+
+    def of(self, node: Any) -> LayerRecord | None:
+        return self.owner.get(id(node)) if node is not None else None
+
+    def close(self) -> None:
+        self.owner.clear()
+        self._nodes.clear()
+
+
+def _all_tensors(x: Any) -> list[torch.Tensor]:
+    """Every tensor in a module's output (nested tuples, lists and dicts)."""
+    if isinstance(x, torch.Tensor):
+        return [x]
+    items = x.values() if isinstance(x, dict) else x if isinstance(x, (list, tuple)) else ()
+    return [t for item in items for t in _all_tensors(item)]
+
+
 # --- op accounting ------------------------------------------------------------------------------
 
 
@@ -458,22 +521,38 @@ class OpAccounting:
             self._resolved[func] = found
         return found
 
-    def account(self, record: LayerRecord, op: ResolvedOp, shapes: dict, out_shape: Any) -> None:
+    def account(
+        self, record: LayerRecord, op: ResolvedOp, shapes: dict, out_shape: Any, backward: bool = False
+    ) -> None:
+        """Count the op into ``record``, or into its backward share when autograd ran it."""
         rule = op.rule
         count = Count()
+        into: LayerRecord | Backward = record
+        if backward:
+            into = record.backward = record.backward or Backward()
         if rule is None:
-            record.uncounted[op.sig.name] = record.uncounted.get(op.sig.name, 0) + 1
+            into.uncounted[op.sig.name] = into.uncounted.get(op.sig.name, 0) + 1
         elif rule.count is not None:
             for fam, part in rule.counts(shapes, out_shape).items():
-                record.by_family[fam] = record.by_family.get(fam, Count()) + part
+                into.by_family[fam] = into.by_family.get(fam, Count()) + part
                 count += part
-            record.macs += count.macs
-            record.extra_flops += count.extra_flops
+            into.macs += count.macs
+            into.extra_flops += count.extra_flops
         if self.ops is not None:
             out = tuple(out_shape) if out_shape is not None else None
             family = rule.family if rule else None
             self.ops.append(
-                OpRecord(record.module, record.call, op.sig.name, shapes, out, family, count.macs, count.extra_flops)
+                OpRecord(
+                    record.module,
+                    record.call,
+                    op.sig.name,
+                    shapes,
+                    out,
+                    family,
+                    count.macs,
+                    count.extra_flops,
+                    backward,
+                )
             )
 
 
@@ -501,6 +580,14 @@ class Capture(TorchDispatchMode):
         self.graph = GraphState(n_spatial)
         self.calls = ModuleCalls(model, self.graph.known, lambda: self.memory.live)
         self._inputs: set[int] = set()
+        self.nodes: NodeOwners | None = None  # set by count_backward(): who created each autograd node
+        self._in_backward = False
+        self._unowned: LayerRecord | None = None
+
+    def count_backward(self) -> None:
+        """Prepare to count a backward pass: remember which call creates each autograd node."""
+        self.nodes = NodeOwners()
+        self.calls.on_return = self.nodes.claim
 
     @classmethod
     def _should_skip_dynamo(cls) -> bool:
@@ -531,6 +618,8 @@ class Capture(TorchDispatchMode):
         kwargs = kwargs or {}
         op = self.accounting.resolve(func)
         named = bind(op.sig, args, kwargs)
+        if self._in_backward:
+            return self._backward_op(func, op, named, args, kwargs)
         out = self._run(func, op, named, args, kwargs)
         record = self.calls.current
         if record is None:
@@ -592,6 +681,42 @@ class Capture(TorchDispatchMode):
                 record.activation_bytes += self.memory.track(t)
         self.memory.note_peak(record)
 
+    def backward(self, output: Any) -> bool:
+        """Run and count the backward pass from a gradient of ones on every floating output that
+        requires grad (the loss itself is not counted); False when no output requires grad."""
+        outs = [t for t in _all_tensors(output) if t.requires_grad and t.is_floating_point()]
+        if not outs:
+            return False
+        seeds = [torch.ones_like(t) for t in outs]  # made outside any call: not counted
+        self._in_backward = True
+        try:
+            torch.autograd.backward(outs, seeds)
+        finally:
+            self._in_backward = False
+        return True
+
+    def _backward_op(self, func: Any, op: ResolvedOp, named: dict, args: tuple, kwargs: dict) -> Any:
+        """Run one op of the backward pass and count it into the call whose forward created the
+        autograd node running it."""
+        record = self.nodes.of(torch._C._current_autograd_node()) if self.nodes is not None else None
+        if record is None:  # an op autograd ran outside any node a call claimed
+            record = self._unowned = self._unowned or self._unowned_record()
+        try:
+            out = self._run(func, op, named, args, kwargs)
+            first = _first_tensor(out)
+            self.accounting.account(record, op, shapes_of(named), first.shape if first is not None else None, True)
+        except Exception:
+            self.calls.note_failure(op.sig.name, record=record)
+            raise
+        assert record.backward is not None
+        record.backward.n_ops += 1
+        return out
+
+    def _unowned_record(self) -> LayerRecord:
+        record = LayerRecord(self.calls.next_order(), "(autograd)", "backward", 0, False, has_ops=True)
+        self.calls.records.append(record)
+        return record
+
     def _uses_weight(self, unseen: list[torch.Tensor], args: tuple) -> bool:
         """A parameter among the op's inputs, or a quantized layer's packed weights (a ScriptObject)."""
         return any(self.memory.is_param(t) for t in unseen) or any(isinstance(a, torch.ScriptObject) for a in args)
@@ -608,3 +733,5 @@ class Capture(TorchDispatchMode):
         """Drop every reference to tensors, so nothing outlives the analysis."""
         self.graph.close()
         self.memory.close()
+        if self.nodes is not None:
+            self.nodes.close()

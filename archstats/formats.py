@@ -16,6 +16,7 @@ Result types, with the arguments their renderers take:
 * ``crosscheck``: a :class:`~archstats.crosscheck.CrossCheck` and whether to add per-module figures;
 * ``sweep``: a :class:`~archstats.sweep.SweepResult`;
 * ``check``: a :class:`~archstats.budgets.CheckReport` (``md`` and ``junit`` are written to files);
+* ``bench``: a :class:`~archstats.bench.BenchResult`;
 * ``report.profile``, ``report.compare``, ``report.index``, ``report.claims``: the pages of
   ``archstats report`` (see :mod:`archstats.report` for their arguments).
 
@@ -97,6 +98,12 @@ FORMATS: dict[str, dict[str, Renderer]] = {
         "table": _r("budgets:table"),
         "md": _r("budgets:markdown"),
         "junit": _r("budgets:junit_xml"),
+    },
+    "bench": {
+        "table": _r("render_bench:bench_table"),
+        "csv": _r("render_bench:bench_csv"),
+        "json": _r("render_bench:bench_json", "\n"),
+        "md": _r("render_bench:bench_markdown"),
     },
     "report.profile": {"md": _r("report:profile_page_markdown"), "html": _r("report:profile_page_html")},
     "report.compare": {"md": _r("report:compare_page_markdown"), "html": _r("report:compare_page_html")},

@@ -63,6 +63,12 @@ SAVED_BYTES = Metric("saved_bytes", "bytes", "Saved mem", "saved memory", "memor
 MODEL_BYTES = Metric("model_bytes", "bytes", "Size", "model size")
 # memory traffic (bytes read + written by every op, README "Memory traffic"): bytes, never MACs
 TRAFFIC = Metric("traffic_bytes", "bytes", "Traffic", "memory traffic", short="traffic")
+# the backward pass and the training step (forward + backward), when profile(backward=True) counted them
+BACKWARD_MACS = Metric("backward_macs", "macs", "Bwd MACs", "backward MACs", short="bwd MACs")
+BACKWARD_FLOPS = Metric("backward_flops", "flops", "Bwd FLOPs", "backward FLOPs", short="bwd FLOPs")
+STEP_MACS = Metric("step_macs", "macs", "Step MACs", "training-step MACs", short="step MACs")
+STEP_FLOPS = Metric("step_flops", "flops", "Step FLOPs", "training-step FLOPs", short="step FLOPs")
+BACKWARD: tuple[Metric, ...] = (BACKWARD_MACS, BACKWARD_FLOPS, STEP_MACS, STEP_FLOPS)
 RF = Metric("rf_size", "count", "RF", "receptive field")
 DEPTH = Metric("depth", "count", "Depth", "depth")
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import metrics as M
 from .errors import UsageError
-from .units import human
+from .units import human, human_rate
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from .bench import BenchResult
     from .profile import Profile
     from .sweep import SweepResult
 
@@ -30,6 +31,7 @@ __all__ = [
     "layer_profile_figure",
     "macs_by_family_figure",
     "receptive_field_figure",
+    "roofline_figure",
     "save",
     "svg_markup",
     "sweep_figure",
@@ -885,3 +887,100 @@ def _savefig(fig: Figure, target: Any, fmt: str, metadata: Mapping[str, Any]) ->
 
             plt.close(fig)
         fig.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# the roofline of a measured benchmark (archstats bench)
+
+
+def _roof_span(result: BenchResult) -> tuple[float, float]:
+    """The intensity axis: every plotted layer and the ridge, with a decade of margin each side."""
+    xs = [layer.intensity for layer in result.plotted]
+    assert result.roofs is not None
+    lo = min([*xs, result.roofs.ridge])
+    hi = max([*xs, result.roofs.ridge])
+    return lo / 10, hi * 10
+
+
+def _draw_roofs(ax: Any, result: BenchResult) -> None:
+    """The bandwidth roof (y = bandwidth x intensity) up to the ridge, the compute ceiling after it."""
+    roofs = result.roofs
+    assert roofs is not None
+    lo, hi = _roof_span(result)
+    ridge = roofs.ridge
+    bw_label = f"bandwidth {human_rate(roofs.bandwidth, 'bytes')}"
+    ax.plot([lo, ridge], [roofs.bandwidth * lo, roofs.peak_flops], color="0.25", lw=1.4, gid="roof-bandwidth")
+    ax.plot([ridge, hi], [roofs.peak_flops] * 2, color="0.25", lw=1.4, gid="roof-compute")
+    ax.plot([ridge], [roofs.peak_flops], "o", color="0.25", ms=4, gid="ridge")
+    ax.annotate(
+        f"peak {human_rate(roofs.peak_flops)}; ridge {ridge:.3g} FLOP/B",
+        (ridge, roofs.peak_flops),
+        xytext=(-6, 6),
+        textcoords="offset points",
+        ha="right",
+        fontsize=7,
+    )
+    ax.text(lo, roofs.bandwidth * lo, f" {bw_label}", ha="left", va="bottom", fontsize=7)
+
+
+def _layer_points(ax: Any, result: BenchResult) -> None:
+    """Every plotted layer at (intensity, achieved FLOP/s), one scatter per family (a legend entry)."""
+    import matplotlib
+
+    from .rules import FAMILIES
+
+    cmap = matplotlib.colormaps["tab10"]
+    order = list(FAMILIES)
+    by_family: dict[str, list[Any]] = {}
+    for layer in result.plotted:
+        by_family.setdefault(layer.family or "other", []).append(layer)
+    for family in sorted(by_family, key=lambda f: (order.index(f) if f in order else len(order), f)):
+        layers = by_family[family]
+        i = order.index(family) if family in order else len(order)
+        ax.scatter(
+            [lay.intensity for lay in layers],
+            [lay.achieved for lay in layers],
+            color=cmap(i % cmap.N),
+            s=22,
+            alpha=0.8,
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=3,
+            label=f"{family} ({len(layers)})",
+        )
+
+
+@_styled
+def roofline_figure(result: BenchResult) -> Figure:
+    """Log-log roofline of a benchmark: x FLOPs per byte, y achieved FLOP/s; the bandwidth roof and
+    the compute ceiling (meeting at the ridge point) and every timed layer with FLOPs, by family."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    if result.roofs is None:
+        raise UsageError("the roofline needs the machine's roofs: bench with roofs measured")
+    if not result.plotted:
+        raise UsageError("the roofline needs per-layer timings of layers with FLOPs: bench with per-layer timing")
+    fig, ax = _figure(size=(8.0, 5.5))
+    _style(ax)
+    _draw_roofs(ax, result)
+    _layer_points(ax, result)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: human_rate(v) if v > 0 else "0"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("Arithmetic intensity (FLOPs per byte of memory traffic, log)")
+    ax.set_ylabel("Achieved FLOP/s (FLOPs / median own time, log)")
+    ax.set_title(_roofline_title(result))
+    ax.legend(title="op family (layers)", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return fig
+
+
+def _roofline_title(result: BenchResult) -> str:
+    s = result.settings
+    size = "x".join(str(d) for d in (s.batch_size, *s.input_size))
+    where = result.machine.get("gpu") or result.machine.get("cpu", "")
+    threads = f"{s.threads} thread{'s' if s.threads != 1 else ''}"
+    left = f"; {result.left_out} layer(s) without time or FLOPs not shown" if result.left_out else ""
+    return f"{s.model}: roofline (input {size} {s.dtype}, {s.device})\n{where}, {threads}{left}"

@@ -42,8 +42,12 @@ def axis_names(n_spatial: int) -> tuple[str, ...]:
     return _AXES.get(n_spatial, tuple(f"s{i}" for i in range(n_spatial)))
 
 
-def layer_columns(n_spatial: int = 2) -> list[str]:
-    """The documented columns of ``Profile.layers``, in order."""
+BACKWARD_COLUMNS = ["backward_macs", "backward_flops", "step_macs", "step_flops"]
+
+
+def layer_columns(n_spatial: int = 2, backward: bool = False) -> list[str]:
+    """The documented columns of ``Profile.layers``, in order (the backward pass's after ``flops``
+    when one was counted)."""
     axes = axis_names(n_spatial)
     rf_cols = [f"rf_{what}_{a}" for what in ("size", "jump", "start") for a in axes]
     return [
@@ -55,6 +59,7 @@ def layer_columns(n_spatial: int = 2) -> list[str]:
         "params",
         "macs",
         "flops",
+        *(BACKWARD_COLUMNS if backward else []),
         "read_bytes",
         "written_bytes",
         "flops_per_byte",
@@ -87,6 +92,17 @@ class Totals:
     n_ops: int
     read_bytes: int = 0  # memory traffic of the whole forward (see Profile.layers' read_bytes)
     written_bytes: int = 0
+    backward_macs: int | None = None  # the backward pass, when one was counted (profile(backward=True))
+    backward_flops: int | None = None
+
+    @property
+    def step_macs(self) -> int | None:
+        """MACs of a training step: the forward and the backward pass (None without a backward)."""
+        return None if self.backward_macs is None else self.macs + self.backward_macs
+
+    @property
+    def step_flops(self) -> int | None:
+        return None if self.backward_flops is None else self.flops + self.backward_flops
 
     @property
     def traffic_bytes(self) -> int:
@@ -99,7 +115,10 @@ class Totals:
         return _intensity(self.flops, self.traffic_bytes)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if self.backward_macs is not None:
+            out.update(step_macs=self.step_macs, step_flops=self.step_flops)
+        return out
 
 
 @dataclass
@@ -119,6 +138,7 @@ class Profile:
     ops: list[OpRecord] | None = field(default=None, repr=False)  # with record_ops=True
     inputs: tuple[str, ...] = ()  # the input specs the model was called with (batch excluded)
     notes: tuple[str, ...] = ()  # what the user must know to read the counts (a fallback to cpu, ...)
+    backward: bool = False  # the backward pass was counted (per layer: LayerRecord.backward)
 
     @property
     def status(self) -> str:
@@ -137,13 +157,18 @@ class Profile:
     def flops_of(self, record: LayerRecord) -> int:
         return Count(record.macs, record.extra_flops).flops(self.convention)
 
+    def backward_of(self, record: LayerRecord) -> Count:
+        """The record's share of the backward pass (zero when autograd ran nothing for it)."""
+        b = record.backward
+        return Count(b.macs, b.extra_flops) if b is not None else Count()
+
     @functools.cached_property
     def layers(self) -> pd.DataFrame:
         """One row per module call's own work; see :func:`layer_columns` and the README."""
         import pandas as pd
 
         rows = [self._row(r) for r in self.records]
-        columns = layer_columns(self.n_spatial)
+        columns = layer_columns(self.n_spatial, self.backward)
         # built column by column: an object frame cast column by column costs ten times as much
         return pd.DataFrame({col: _column([row[i] for row in rows]) for i, col in enumerate(columns)}, columns=columns)
 
@@ -168,6 +193,7 @@ class Profile:
             r.params,
             r.macs,
             self.flops_of(r),
+            *self._backward_cells(r),
             r.read_bytes,
             r.written_bytes,
             _intensity(self.flops_of(r), r.read_bytes + r.written_bytes),
@@ -180,8 +206,15 @@ class Profile:
             f.status if f is not None else "none",
             r.depth,
             r.n_ops,
-            ";".join(f"{op}x{k}" for op, k in sorted(r.uncounted.items())),
+            ";".join(f"{op}x{k}" for op, k in sorted(_all_uncounted(r).items())),
         ]
+
+    def _backward_cells(self, r: LayerRecord) -> list[int]:
+        if not self.backward:
+            return []
+        back = self.backward_of(r)
+        flops = back.flops(self.convention)
+        return [back.macs, flops, r.macs + back.macs, self.flops_of(r) + flops]
 
     def counts_by_family(self) -> dict[str, Count]:
         """MACs and extra FLOPs summed per op family over the whole forward."""
@@ -211,7 +244,19 @@ class Profile:
             return path if path == "(model)" else ".".join(path.split(".")[:depth])
 
         keys = layers["module"].map(prefix)
-        summed = ["params", "macs", "flops", "read_bytes", "written_bytes", "activation_bytes", "saved_bytes", "n_ops"]
+        backward = BACKWARD_COLUMNS if self.backward else []
+        summed = [
+            "params",
+            "macs",
+            "flops",
+            *backward,
+            "read_bytes",
+            "written_bytes",
+            "activation_bytes",
+            "saved_bytes",
+            "n_ops",
+        ]
+        n = 5 + len(backward)  # the columns before flops_per_byte
         groups = layers.assign(_key=keys).groupby("_key", sort=False)
         out = groups[summed].sum()
         out["peak_live_bytes"] = groups["peak_live_bytes"].max()
@@ -231,15 +276,25 @@ class Profile:
             "type",
             "input_shape",
             "output_shape",
-            *summed[:5],
+            *summed[:n],
             "flops_per_byte",
-            *summed[5:7],
+            *summed[n : n + 2],
             "peak_live_bytes",
             "depth",
             "n_ops",
             "uncounted",
         ]
         return pd.DataFrame(out[cols])
+
+
+def _all_uncounted(r: LayerRecord) -> dict[str, int]:
+    """Ops without a rule in the record's forward and in its share of the backward pass."""
+    if r.backward is None or not r.backward.uncounted:
+        return r.uncounted
+    merged = dict(r.uncounted)
+    for op, k in r.backward.uncounted.items():
+        merged[op] = merged.get(op, 0) + k
+    return merged
 
 
 def _intensity(flops: int, traffic: int) -> float:
@@ -342,28 +397,36 @@ def _float32_default() -> Iterator[None]:
         torch.set_default_dtype(old)
 
 
-def _run(model: nn.Module, capture: Capture, example: Example, name: str, training: bool) -> None:
-    """One forward under the capture mode; a failure names the layer and the op."""
+def _run(model: nn.Module, capture: Capture, example: Example, name: str, call: _Call) -> tuple[str, ...]:
+    """One forward under the capture mode, and the backward pass when asked for; a failure names
+    the layer and the op. Returns the notes the counts need."""
     for t in example.tensors():
         capture.track_input(t)
+    if call.backward:
+        capture.count_backward()
     try:
-        grad = torch.enable_grad() if training else torch.no_grad()
+        grad = torch.enable_grad() if call.training or call.backward else torch.no_grad()
         saved = torch.autograd.graph.saved_tensors_hooks(capture.pack_saved, lambda t: t)
         with grad, saved, capture:
             y = model(*example.args, **example.kwargs)
+            ran = capture.backward(y) if call.backward else True
         del y
     except Exception as exc:
         raise _forward_error(name, capture, example, exc) from None
+    return () if ran else (_NO_GRAD,)
+
+
+_NO_GRAD = "no output requires grad (frozen parameters, inputs without grad): the backward pass is empty"
 
 
 def _uncounted(name: str, records: list[LayerRecord], strict: bool) -> dict[str, int]:
     """Ops without a rule over the whole forward (an error under ``strict``)."""
     uncounted: dict[str, int] = {}
     for r in records:
-        for op, k in r.uncounted.items():
+        for op, k in _all_uncounted(r).items():
             uncounted[op] = uncounted.get(op, 0) + k
     if strict and uncounted:
-        where = sorted({f"{op} in {r.module or '(model)'}" for r in records for op in r.uncounted})
+        where = sorted({f"{op} in {r.module or '(model)'}" for r in records for op in _all_uncounted(r)})
         raise UncountedOpsError(f"{name}: {len(uncounted)} op(s) have no counting rule (strict): {', '.join(where)}")
     return uncounted
 
@@ -395,6 +458,7 @@ class _Call:
     training: bool
     record_ops: bool
     rules: dict[str, Rule]
+    backward: bool = False
 
 
 def profile(
@@ -405,7 +469,8 @@ def profile(
     *,
     inputs: Any = None,
     dtype: str | torch.dtype | None = None,
-    training: bool = False,
+    training: bool | None = None,
+    backward: bool = False,
     convention: str = "full",
     strict: bool = False,
     record_ops: bool = False,
@@ -427,9 +492,16 @@ def profile(
     ``record_ops=True`` also keeps every op with its shapes and counts in ``Profile.ops``.
     ``rules`` maps ops (``"ns::name"`` or ``torch.ops`` objects) to :class:`~archstats.Rule` s that
     add to or override the registered rules for this call only.
+
+    ``backward=True`` counts a training step: the forward, then the backward pass from a gradient
+    of ones on every floating output (the loss is not counted), each backward op attributed to the
+    layer call whose forward created the autograd node that ran it (``LayerRecord.backward``, the
+    ``backward_*`` and ``step_*`` columns and totals). ``training`` defaults to ``backward``: the
+    step runs in training mode unless ``training=False`` is given.
     """
     _check_options(convention, batch_size, device)
-    call = _prepare(model_or_name, input_size, batch_size, inputs, dtype, training, record_ops, rules)
+    mode = backward if training is None else training
+    call = _prepare(model_or_name, input_size, batch_size, inputs, dtype, mode, record_ops, rules, backward)
     with _ANALYSIS:
         if device != "auto":
             try:
@@ -458,6 +530,7 @@ def _prepare(
     training: bool,
     record_ops: bool,
     rules: Mapping[Any, Rule] | None,
+    backward: bool = False,
 ) -> _Call:
     if inputs is not None and (input_size is not None or batch_size != 1):
         raise UsageError("give example inputs or an input size and batch, not both")
@@ -468,7 +541,7 @@ def _prepare(
         per_call = overrides(rules or {})
     except (TypeError, ValueError) as exc:
         raise UsageError(f"rules: {exc}") from None
-    return _Call(name, source, specs, inputs, batch_size, torch_dtype, training, record_ops, per_call)
+    return _Call(name, source, specs, inputs, batch_size, torch_dtype, bool(training), record_ops, per_call, backward)
 
 
 def _build(call: _Call, device: str, fallback: bool) -> nn.Module:
@@ -499,7 +572,7 @@ def _analyse(call: _Call, device: str, convention: str, strict: bool, fallback: 
             example = example_from_specs(call.specs, call.batch_size, call.dtype or _floating_dtype(model), device)
         n_spatial = max(len(example.specs[0].shape) - 1, 0)
         capture = Capture(model, n_spatial, record_ops=call.record_ops, rules=call.rules)
-        _run(model, capture, example, call.name, call.training)
+        notes = _run(model, capture, example, call.name, call)
     records = sorted(capture.records, key=lambda r: r.order)
     records += _unused_param_records(model, capture)
     capture.close()
@@ -517,6 +590,8 @@ def _analyse(call: _Call, device: str, convention: str, strict: bool, fallback: 
         uncounted=_uncounted(call.name, records, strict),
         ops=capture.ops,
         inputs=tuple(str(s) for s in example.specs),
+        notes=notes,
+        backward=call.backward,
     )
     result.totals = _totals(result, capture, model)
     return result
@@ -535,7 +610,7 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
         activation_bytes=sum(r.activation_bytes for r in records),
         peak_bytes=capture.memory.peak,
         peak_layer=(capture.memory.peak_record.module or "(model)") if capture.memory.peak_record else "(input)",
-        saved_bytes=sum(r.saved_bytes for r in records) if p.training else None,
+        saved_bytes=sum(r.saved_bytes for r in records) if p.training or p.backward else None,
         model_bytes_fp32=4 * params,
         model_bytes=quantized.stored_bytes(model),
         rf_size=tuple(final.field.size) if final and final.field else (),
@@ -545,6 +620,8 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
         n_ops=sum(r.n_ops for r in records),
         read_bytes=sum(r.read_bytes for r in records),
         written_bytes=sum(r.written_bytes for r in records),
+        backward_macs=sum(p.backward_of(r).macs for r in records) if p.backward else None,
+        backward_flops=sum(p.backward_of(r).flops(p.convention) for r in records) if p.backward else None,
     )
 
 

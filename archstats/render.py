@@ -180,6 +180,14 @@ _NUMBER_COLUMNS: tuple[tuple[str, M.Metric], ...] = (
 INTENSITY = "FLOP/B"  # arithmetic intensity: FLOPs per byte of memory traffic
 
 
+def _number_columns(p: Profile) -> tuple[tuple[str, M.Metric], ...]:
+    """The per-layer table's figures: with a backward pass, its MACs and the step's after FLOPs."""
+    if not p.backward:
+        return _NUMBER_COLUMNS
+    step = ((M.BACKWARD_MACS.label, M.BACKWARD_MACS), (M.STEP_MACS.label, M.STEP_MACS))
+    return (*_NUMBER_COLUMNS[:3], *step, *_NUMBER_COLUMNS[3:])
+
+
 def intensity_text(value: float) -> str:
     return "" if value != value else f"{value:.3g}"  # NaN: no byte moved
 
@@ -201,11 +209,12 @@ def layer_cells(p: Profile, depth: int = 0) -> tuple[list[str], list[list[str]],
     frame = p.aggregate(depth)
     axes = axis_names(p.n_spatial)
     last = [M.RF.label, M.DEPTH.label] if depth == 0 else [M.DEPTH.label]
-    headers = [h for h, _ in _TEXT_COLUMNS] + [h for h, _ in _NUMBER_COLUMNS] + [INTENSITY] + last
+    numbers = _number_columns(p)
+    headers = [h for h, _ in _TEXT_COLUMNS] + [h for h, _ in numbers] + [INTENSITY] + last
     rows = []
     for rec in frame.to_dict("records"):
         rec["traffic_bytes"] = rec["read_bytes"] + rec["written_bytes"]
-        cells = [str(rec[col]) for _, col in _TEXT_COLUMNS] + [m.format(rec[m.name]) for _, m in _NUMBER_COLUMNS]
+        cells = [str(rec[col]) for _, col in _TEXT_COLUMNS] + [m.format(rec[m.name]) for _, m in numbers]
         cells.append(intensity_text(rec["flops_per_byte"]))
         if depth == 0:
             cells.append(_rf_cell(rec, axes))
@@ -214,7 +223,7 @@ def layer_cells(p: Profile, depth: int = 0) -> tuple[list[str], list[list[str]],
             cells[1] += f" [uncounted: {rec['uncounted']}]"
         rows.append(cells)
     t = p.totals
-    total = ["Total", "", ""] + [m.format(getattr(t, m.name)) for _, m in _NUMBER_COLUMNS]
+    total = ["Total", "", ""] + [m.format(getattr(t, m.name)) for _, m in numbers]
     total += [intensity_text(t.flops_per_byte)] + ([human_rf(p)] if depth == 0 else []) + [str(t.depth)]
     return headers, rows, total
 
@@ -236,6 +245,20 @@ def _input_text(p: Profile) -> str:
     return f"batch {p.batch_size} of " + ", ".join(p.inputs)
 
 
+def _backward_lines(p: Profile) -> list[str]:
+    """The backward pass and the training step, when they were counted."""
+    t = p.totals
+    if t.backward_macs is None or t.backward_flops is None or t.step_macs is None or t.step_flops is None:
+        return []
+    ratio = f" ({t.backward_macs / t.macs:.2f}x the forward's MACs)" if t.macs else ""
+    return [
+        f"backward pass: MACs {M.MACS.format(t.backward_macs)} ({t.backward_macs:,}){ratio}, "
+        f"FLOPs {M.FLOPS.format(t.backward_flops)} ({t.backward_flops:,})",
+        f"training step (forward + backward): MACs {M.MACS.format(t.step_macs)} ({t.step_macs:,}), "
+        f"FLOPs {M.FLOPS.format(t.step_flops)} ({t.step_flops:,})",
+    ]
+
+
 def summary_lines(p: Profile) -> list[str]:
     t = p.totals
     shape = _input_text(p)
@@ -249,6 +272,7 @@ def summary_lines(p: Profile) -> list[str]:
         f"memory traffic: read {M.TRAFFIC.format(t.read_bytes)} ({t.read_bytes:,} B), written "
         f"{M.TRAFFIC.format(t.written_bytes)} ({t.written_bytes:,} B); {intensity_text(t.flops_per_byte)} FLOPs "
         "per byte",
+        *_backward_lines(p),
         f"receptive field {human_rf(p)} (at {t.rf_layer or '-'}), depth {t.depth} weight layers",
         f"convention {p.convention}: {CONVENTIONS[p.convention]}",
         f"status: {p.status}{_uncounted(p)}",
@@ -327,6 +351,8 @@ _LAYER_COLUMNS = {
     M.DEPTH.label: FitColumn(M.DEPTH.label, 6, "right"),
     M.TRAFFIC.label: FitColumn(M.TRAFFIC.label, 7, "right"),
     INTENSITY: FitColumn(INTENSITY, 8, "right"),
+    M.BACKWARD_MACS.label: FitColumn(M.BACKWARD_MACS.label, 3, "right"),
+    M.STEP_MACS.label: FitColumn(M.STEP_MACS.label, 4, "right"),
 }
 
 
@@ -368,6 +394,7 @@ def profile_dict(p: Profile, depth: int = 0) -> dict[str, Any]:
         "dtype": p.dtype,
         "device": p.device,
         "training": p.training,
+        "backward": p.backward,
         "convention": p.convention,
         "status": p.status,
         "uncounted": p.uncounted,
@@ -393,7 +420,7 @@ def compare_cells(profiles: Sequence[Profile]) -> tuple[list[str], list[list[str
     table = [cmp.row(p) for p in profiles]
     headers = ["Metric"] + [r["model"] for r in table]
     rows = [["Input"] + [r["input"] for r in table]]
-    rows += [[m.label] + [m.format(r[m.name]) for r in table] for m in cmp.METRICS]
+    rows += [[m.label] + [m.format(r[m.name]) for r in table] for m in cmp.metrics(profiles)]
     rows += [[label] + [str(r[key]) for r in table] for key, label in _COMPARE_EXTRA]
     return headers, rows
 
@@ -408,6 +435,11 @@ _COMPARE_PRIORITY = {
     M.ACTIVATION_BYTES.name: 4,
     cmp.MODEL_BYTES_FP32.name: 6,
     M.TRAFFIC.name: 9,
+    # asked for with --backward: the step's and the backward's MACs come before memory
+    M.STEP_MACS.name: 1,
+    M.BACKWARD_MACS.name: 2,
+    M.STEP_FLOPS.name: 10,
+    M.BACKWARD_FLOPS.name: 11,
 }
 
 
@@ -416,14 +448,15 @@ def compare_fitted(profiles: Sequence[Profile]) -> FittedTable:
     table = [cmp.row(p) for p in profiles]
     partial = any(r["status"] != "complete" for r in table)
     columns = [FitColumn("Model", 0, wrap=True, min_width=40), FitColumn("Input", 1)]
-    columns += [FitColumn(m.label, _COMPARE_PRIORITY.get(m.name, 0), "right") for m in cmp.METRICS]
+    shown = cmp.metrics(profiles)
+    columns += [FitColumn(m.label, _COMPARE_PRIORITY.get(m.name, 0), "right") for m in shown]
     columns += [
         FitColumn(f"Final {M.RF.label}", 5, "right"),
         FitColumn(M.DEPTH.label, 7, "right"),
         FitColumn("Status", 2 if partial else 8),
     ]
     rows = [
-        [r["model"], r["input"], *(m.format(r[m.name]) for m in cmp.METRICS), r["rf"], str(r["depth"]), r["status"]]
+        [r["model"], r["input"], *(m.format(r[m.name]) for m in shown), r["rf"], str(r["depth"]), r["status"]]
         for r in table
     ]
     return FittedTable(columns, rows, title="comparison")

@@ -230,11 +230,14 @@ def _conv_window(weight: Shape, stride: Any, padding: Any, dilation: Any, transp
 def conv_rule(
     input: Shape, weight: Shape, bias: Shape | None, transposed: bool, out_shape: Shape, **_: Any
 ) -> tuple[int, int]:
+    return _conv_macs(input, weight, transposed, out_shape), prod(out_shape) if bias is not None else 0
+
+
+def _conv_macs(input: Shape, weight: Shape, transposed: bool, out_shape: Shape) -> int:
     # weight is (C_out, C_in/g, *k) for a convolution and (C_in, C_out/g, *k) when transposed:
     # either way weight[1] is the per-group fan of one multiply-accumulate chain.
     per_position = weight[1] * prod(weight[2:])
-    macs = (prod(input) if transposed else prod(out_shape)) * per_position
-    return macs, prod(out_shape) if bias is not None else 0
+    return (prod(input) if transposed else prod(out_shape)) * per_position
 
 
 # --- matrix products ----------------------------------------------------------------------
@@ -570,6 +573,104 @@ for _name in ("roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool"):
     _store(f"torchvision::{_name}", Rule("pool", roi_pooling_rule, rf="unknown"))
 # NMS compares boxes that survive: value-dependent work, counted as data movement (a convention)
 _store("torchvision::nms", Rule("data", None, rf="unknown"))
+
+
+# --- the backward pass ------------------------------------------------------------------------
+#
+# Counted as the forward ops are: the products of a gradient in MACs, one FLOP per element of the
+# gradient an elementwise, normalization or pooling backward produces. Their field is never
+# followed (the backward pass has none), hence rf="unknown".
+
+
+@rule("convolution_backward", family="conv", rf="unknown")
+def conv_backward_rule(
+    grad_output: Shape,
+    input: Shape,
+    weight: Shape,
+    bias_sizes: Sequence[int] | None,
+    transposed: bool,
+    output_mask: Sequence[bool],
+    **_: Any,
+) -> tuple[int, int]:
+    # The input's gradient is a transposed convolution of grad_output with the weight, the weight's
+    # gradient a convolution of the input with grad_output: each takes exactly the forward's
+    # multiply-accumulates (one per weight tap per output position), and runs only when autograd
+    # asks for it (no input gradient for a model input that needs none, no weight gradient for a
+    # frozen layer). The bias gradient sums grad_output, counted as every sum is: one per output
+    # element, here one per bias element.
+    forward = _conv_macs(input, weight, transposed, grad_output)
+    macs = forward * (int(output_mask[0]) + int(output_mask[1]))
+    return macs, prod(bias_sizes) if output_mask[2] and bias_sizes else 0
+
+
+def per_grad_output_element(
+    grad_out: Shape | None = None, grad_output: Shape | None = None, **_: Any
+) -> tuple[int, int]:
+    """One FLOP per element of the incoming gradient: the backward of a normalization, whose first
+    output (the input's gradient) is absent when autograd does not ask for it."""
+    shape = grad_out if grad_out is not None else grad_output
+    return 0, prod(shape) if shape is not None else 0
+
+
+# fmt: off
+_ACTIVATION_BACKWARD = (
+    "threshold_backward", "sigmoid_backward", "tanh_backward", "silu_backward", "hardtanh_backward",
+    "hardswish_backward", "hardsigmoid_backward", "gelu_backward", "leaky_relu_backward", "elu_backward",
+    "softplus_backward", "mish_backward", "_softmax_backward_data", "_log_softmax_backward_data",
+    "glu_backward", "softshrink_backward", "hardshrink_backward", "logit_backward", "log_sigmoid_backward",
+    "rrelu_with_noise_backward", "_prelu_kernel_backward",
+)
+_POOL_BACKWARD = (
+    "max_pool2d_with_indices_backward", "max_pool3d_with_indices_backward", "avg_pool2d_backward",
+    "avg_pool3d_backward", "_adaptive_avg_pool2d_backward", "_adaptive_avg_pool3d_backward",
+    "adaptive_max_pool2d_backward", "adaptive_max_pool3d_backward", "upsample_nearest1d_backward",
+    "upsample_nearest2d_backward", "upsample_nearest3d_backward", "_upsample_nearest_exact2d_backward",
+    "upsample_bilinear2d_backward", "upsample_linear1d_backward", "upsample_bicubic2d_backward",
+    "upsample_trilinear3d_backward", "grid_sampler_2d_backward",
+)
+# fmt: on
+rule(*_ACTIVATION_BACKWARD, family="activation", rf="unknown")(per_output_element)
+rule("native_dropout_backward", family="elementwise", rf="unknown")(per_output_element)
+rule(*_POOL_BACKWARD, family="pool", rf="unknown")(per_output_element)
+rule(
+    "native_batch_norm_backward",
+    "batch_norm_backward",
+    "native_layer_norm_backward",
+    "native_group_norm_backward",
+    family="norm",
+    rf="unknown",
+)(per_grad_output_element)
+
+
+@rule("embedding_dense_backward", family="data", rf="unknown")
+def embedding_backward_rule(grad_output: Shape, **_: Any) -> tuple[int, int]:
+    # each looked-up row's gradient is added into its weight row: one add per element
+    return 0, prod(grad_output)
+
+
+# the gradient of a slice, a select or a pad is the incoming one copied into zeros: data movement
+declare_free(
+    "slice_backward",
+    "select_backward",
+    "narrow_copy",
+    "new_empty_strided",
+    "slice_scatter",
+    "select_scatter",
+    "as_strided_scatter",
+    family="data",
+    rf="unknown",
+)
+# reflected and replicated borders fold their gradients back onto the edge: one add per element
+rule(
+    "reflection_pad1d_backward",
+    "reflection_pad2d_backward",
+    "reflection_pad3d_backward",
+    "replication_pad1d_backward",
+    "replication_pad2d_backward",
+    "replication_pad3d_backward",
+    family="elementwise",
+    rf="unknown",
+)(per_grad_output_element)
 
 
 # --- free ops -------------------------------------------------------------------------------

@@ -109,3 +109,34 @@ def parse_quantity(text: str | int | float, kind: str = "count") -> int:
     except _InvalidOperation:
         raise QuantityError(f"bad {kind} quantity {text!r}: {number!r} is not a number") from None
     return int(value.to_integral_value())
+
+
+# --- measured quantities: times and rates (``archstats bench``) ---
+
+_TIME_UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
+
+
+def human_time(seconds: float | None) -> str:
+    """A duration for people: 1.25 s, 12.3 ms, 850 µs, 95.0 ns (negative too: an overhead can be)."""
+    if seconds is None or (isinstance(seconds, float) and not math.isfinite(seconds)):
+        return "-"
+    sign, size = ("-" if seconds < 0 else ""), abs(seconds)
+    if size == 0:
+        return "0 s"
+    for scale, unit in _TIME_UNITS:
+        if size >= scale or unit == "ns":
+            return f"{sign}{_mantissa(size / scale)} {unit}"
+    return f"{sign}{size} s"  # pragma: no cover (the loop always returns)
+
+
+def human_rate(value: float | None, kind: str = "flops") -> str:
+    """A rate for people, in SI steps: FLOP/s (``flops``: 1.25 TFLOP/s) or bytes/s (``bytes``:
+    12.3 GB/s, decimal as bandwidths are quoted)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    unit = {"flops": "FLOP/s", "bytes": "B/s"}[kind]
+    sign = "-" if value < 0 else ""
+    for scale, prefix in _SI:
+        if abs(value) >= scale:
+            return f"{sign}{_mantissa(abs(value) / scale)} {prefix}{unit}"
+    return f"{sign}{_mantissa(abs(value))} {unit}"

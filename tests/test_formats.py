@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "claims": ("claims", ["claims", CLAIM]),
     "crosscheck": ("crosscheck", ["crosscheck", "lenet5", "--tools", "flopcounter"]),
     "sweep": ("sweep", ["sweep", "lenet5", "--batch", "1,2"]),
+    "bench": ("bench", ["bench", "lenet5", "--repeats", "2", "--warmup", "1", "--no-roofs"]),
     "check": ("check", ["check"]),  # no --format: the table on stdout, each other format to its file
     "report": ("report.profile", ["report", "lenet5"]),  # writes pages; one --format for every page type
 }
@@ -49,6 +50,8 @@ CSV_HEADERS = {
     "crosscheck": "tool,version,unit,status,measured,measured_macs,predicted,archstats_macs,gap_macs,explained_macs,"
     "unexplained",
     "sweep": "parameter,value,model,input,batch,params,macs,flops,peak_bytes,activation_bytes",
+    "bench": "module,call,type,family,flops,read_bytes,written_bytes,flops_per_byte,time_median_s,time_min_s,"
+    "time_max_s,time_iqr_s,inclusive_median_s,share,achieved_flops_per_s,bound_s",
 }
 BUDGETS = '[budgets.lenet]\nmodel = "lenet5"\nmax_params = "1M"\nmax_macs = "1G"\n'
 
