@@ -610,6 +610,37 @@ def _built(name: str, source: Any, specs: Any, batch: int, dtype: torch.dtype | 
     return model, example_from_specs(specs, batch, run_dtype, device), run_dtype
 
 
+def interleaved(
+    names: Sequence[Any], repeats: int = 5, warmup: int = 2, *, device: str = "cpu", threads: int | None = None
+) -> dict[str, Stats]:
+    """Whole-forward latency of several models (default inputs, batch 1), timed in turns: every
+    round times one forward of each model, in an order rotated each round, so that a burst of load
+    on a shared machine falls on all of them alike rather than on whichever ran then."""
+    from .loading import resolve
+    from .profile import _float32_default, _seeded_generators, _specs
+
+    _check_options(device, threads, repeats, warmup)
+    clock, runs = _clock(device), {}
+    with _threads(threads), _seeded_generators(), _float32_default(), torch.inference_mode():
+        for given in names:
+            name, source = resolve(given)
+            model, example, _ = _built(name, source, _specs(name, source, None), 1, None, device)
+            runs[name] = (model, example)
+            for _ in range(warmup):
+                _forward(model, example, name)
+        samples: dict[str, list[float]] = {name: [] for name in runs}
+        order = list(runs)
+        for i in range(repeats):
+            for name in order[i % len(order) :] + order[: i % len(order)]:
+                clock.sync()
+                start = clock.mark()
+                _forward(*runs[name], name)
+                end = clock.mark()
+                clock.sync()
+                samples[name].append(clock.seconds(start, end))
+    return {name: Stats.of(s) for name, s in samples.items()}
+
+
 def bench(
     model_or_name: Any,
     input_size: Any = None,

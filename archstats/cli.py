@@ -353,8 +353,16 @@ def compare_command(names: tuple[str, ...], fmt: str, wide: bool, **options: Any
     default=None,
     help="Worker processes for the checks (default: the usable cores, at most 2).",
 )
+@click.option(
+    "--measure",
+    is_flag=True,
+    help="Also time real forwards on this machine for the claims only timing can check (the forward-time "
+    "column of the lecture's summary table), shown apart: never part of the verdicts.",
+)
 @handle_errors
-def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str, wide: bool, jobs: int | None) -> None:
+def claims_command(
+    ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str, wide: bool, jobs: int | None, measure: bool
+) -> None:
     """Check the lecture notes' claims by measurement (all, or the claims IDS in detail).
 
     With --out and --format md or html, the pages of the notes that the report's sources link to
@@ -363,11 +371,18 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
     Checking every claim takes seconds: off a terminal, stderr gets a line as it starts and as it
     ends (on a terminal, a progress bar).
 
+    With --measure, the forward time of the lecture's summary table is timed on this machine after
+    the checks (a few seconds) and shown in a section of its own, with the machine; in JSON the
+    claims go under "claims" and the measured checks under "measured". Measured verdicts never
+    change the catalogue's, nor the exit code.
+
     Exit codes: 0 every check ran, whatever the verdicts; 1 with --fail-on fails when a claim fails;
     2 on usage errors (an unknown claim, an --out that cannot be written) or when a check crashed.
     """
     from .claims import run, select
 
+    if measure and fmt == "csv":
+        raise UsageError("--measure: the measured section has no CSV form; use --format table, json, md or html")
     if out:
         _check_out_file(out, "--out")
     if jobs is None:
@@ -375,7 +390,10 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
         jobs = min(2, usable)
     claims = select(list(ids))
     results = _run_claims(run, claims, jobs, log=not ids)
-    _emit("claims", fmt, results, bool(ids), out=out, wide=wide)
+    if measure:
+        _emit_measured(fmt, results, bool(ids), out, wide)
+    else:
+        _emit("claims", fmt, results, bool(ids), out=out, wide=wide)
     if out and fmt in ("md", "html"):
         from pathlib import Path
 
@@ -387,6 +405,31 @@ def claims_command(ids: tuple[str, ...], fmt: str, out: str | None, fail_on: str
         _fail(f"{len(crashed)} check(s) crashed: " + "; ".join(f"{r.claim.id}: {r.error}" for r in crashed), 2)
     if fail_on == "fails" and any(r.outcome is not None and r.outcome.verdict == "fails" for r in results):
         sys.exit(1)
+
+
+def _emit_measured(fmt: str, results: Any, detail: bool, out: str | None, wide: bool) -> None:
+    """The catalogue as ``_emit`` shows it, then the measured checks (timed after the claims ran, in
+    this process: the forked workers are gone) in their own section of the same output."""
+    from .claims import measured
+
+    with _progress("claims", log=True) as step:
+        step("timing the measured checks on this machine", 0, 1)
+        found = measured.run_all()
+        step("timed the measured checks", 1, 1)
+    if fmt in ("json", "html"):  # one document: the section goes inside it
+        page = str(formats.render("claims", fmt, results, detail))  # json and html render text
+        text = measured.with_json(page, found) if fmt == "json" else measured.with_html(page, found)
+    else:  # table and md: the catalogue's own output, the section after it
+        _emit("claims", fmt, results, detail, out=out, wide=wide)
+        text = "\n" + measured.markdown(found) if fmt == "md" else "\n".join(measured.text_lines(found)) + "\n"
+        if out:  # _emit has written the catalogue there: rewrite it with the section added
+            from pathlib import Path
+
+            text = Path(out).read_text(encoding="utf-8") + text
+    if out:
+        _write(out, text)
+    else:
+        click.echo(text, nl=False)
 
 
 def _run_claims(run: Callable[..., Any], claims: Sequence[Any], jobs: int, log: bool) -> Any:

@@ -34,7 +34,7 @@ from torch.utils.weak import WeakIdKeyDictionary
 from . import fast_meta
 from . import receptive_field as rf
 from .opargs import OpSignature, bind, shapes_of, signature
-from .quantized import packed_numels
+from .quantized import packed_info, packed_numels, unpacks
 from .rules import Count, Rule, lookup, overrides
 
 _WEIGHT_FAMILIES = ("conv", "matmul")
@@ -162,18 +162,24 @@ def _returns_view(func: Any) -> bool:
     return any(r.alias_info is not None and not r.alias_info.is_write for r in returns)
 
 
+def _takes_objects(func: Any) -> bool:
+    arguments = getattr(getattr(func, "_schema", None), "arguments", ())
+    return any(isinstance(a.type, torch._C.ClassType) for a in arguments)
+
+
 def _nbytes(t: torch.Tensor) -> int:
     return t.numel() * t.element_size()
 
 
-def _bytes_read(args: tuple, kwargs: dict) -> int:
+def _bytes_read(tensors: list[torch.Tensor], args: tuple, objects: bool) -> int:
     """Bytes an op reads under the stated traffic model: each distinct input tensor once (weights
-    included; a quantized layer's packed weights at their stored size); nothing reused between ops."""
-    from .quantized import packed_info, unpacks
-
-    inputs = {id(t): t for t in _tensors(args, kwargs)}
-    packed = sum(packed_info(a).nbytes for a in args if isinstance(a, torch.ScriptObject) and unpacks(a))
-    return sum(_nbytes(t) for t in inputs.values()) + packed
+    included; with ``objects``, a quantized layer's packed weights at their stored size); nothing
+    reused between ops."""
+    inputs = {id(t): t for t in tensors}
+    read = sum(_nbytes(t) for t in inputs.values())
+    if objects:
+        read += sum(packed_info(a).nbytes for a in args if isinstance(a, torch.ScriptObject) and unpacks(a))
+    return read
 
 
 def _outputs(op: ResolvedOp, shapes: dict, out: Any) -> list:
@@ -502,6 +508,7 @@ class ResolvedOp:
     rule: Rule | None
     value_shaped: bool  # its output shape, or the code after it, depends on tensor values
     view: bool  # it returns a view of an input (transpose, reshape, slice): no data moves
+    objects: bool  # it takes script objects (a quantized layer's packed weights)
 
 
 class OpAccounting:
@@ -517,7 +524,7 @@ class OpAccounting:
         if found is None:
             sig = signature(func)
             rule = self.overrides.get(sig.qualified) or lookup(sig.qualified)
-            found = ResolvedOp(sig, rule, sig.name in VALUE_SHAPED, _returns_view(func))
+            found = ResolvedOp(sig, rule, sig.name in VALUE_SHAPED, _returns_view(func), _takes_objects(func))
             self._resolved[func] = found
         return found
 
@@ -638,9 +645,10 @@ class Capture(TorchDispatchMode):
             self.calls.note_failure(op.sig.name)
             raise
         outputs = _outputs(op, shapes, out)
-        self._follow(op, shapes, args, kwargs, outputs, out_shape, record)
+        tensors = _tensors(args, kwargs)
+        self._follow(op, shapes, tensors, args, outputs, out_shape, record)
         if not op.view:
-            record.read_bytes += _bytes_read(args, kwargs)
+            record.read_bytes += _bytes_read(tensors, args, op.objects)
             record.written_bytes += sum(_nbytes(t) for t in outputs if isinstance(t, torch.Tensor))
         return out
 
@@ -664,15 +672,15 @@ class Capture(TorchDispatchMode):
         self,
         op: ResolvedOp,
         shapes: dict,
+        tensors: list[torch.Tensor],
         args: tuple,
-        kwargs: dict,
         outputs: list,
         out_shape: Any,
         record: LayerRecord,
     ) -> None:
         """Field, depth and memory of the op's outputs."""
         rule = op.rule
-        in_fields, depth, unseen = self.graph.inputs(_tensors(args, kwargs))
+        in_fields, depth, unseen = self.graph.inputs(tensors)
         if rule is not None and rule.family in _WEIGHT_FAMILIES and self._uses_weight(unseen, args):
             depth += rule.layers(**shapes) if rule.layers is not None else 1
         field = rf.propagate(rule, op.sig.name, shapes, in_fields, out_shape, self.graph.n_spatial)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "compare_figure",
+    "latency_figure",
     "layer_profile_figure",
     "macs_by_family_figure",
     "receptive_field_figure",
@@ -984,3 +985,120 @@ def _roofline_title(result: BenchResult) -> str:
     threads = f"{s.threads} thread{'s' if s.threads != 1 else ''}"
     left = f"; {result.left_out} layer(s) without time or FLOPs not shown" if result.left_out else ""
     return f"{s.model}: roofline (input {size} {s.dtype}, {s.device})\n{where}, {threads}{left}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the zoo's measured latency against MACs and memory traffic (benchmarks/latency.py)
+
+
+def _family_styles(families: Sequence[str]) -> dict[str, tuple[Any, str]]:
+    """A colour and a marker per family: tab20's colours, then the next marker, so that more than
+    twenty families stay distinguishable."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab20"]
+    markers = ("o", "s", "^", "D")
+    names = sorted(set(families))
+    return {f: (cmap(i % cmap.N), markers[(i // cmap.N) % len(markers)]) for i, f in enumerate(names)}
+
+
+def _latency_panel(ax: Any, xs: Sequence[float], models: Sequence[Any], styles: Mapping[str, Any]) -> dict[str, Any]:
+    """Median latency (y) against ``xs``, the min-max range as error bars, a point per model;
+    returns one artist per family (for the legend)."""
+    ys = [m.latency.median for m in models]
+    low = [m.latency.median - m.latency.min for m in models]
+    high = [m.latency.max - m.latency.median for m in models]
+    ax.errorbar(xs, ys, yerr=[low, high], fmt="none", ecolor="0.55", elinewidth=0.8, capsize=1.5, zorder=2)
+    handles: dict[str, Any] = {}
+    for x, y, m in zip(xs, ys, models, strict=True):
+        color, marker = styles[m.family]
+        handles[m.family] = ax.scatter(
+            [x], [y], color=color, marker=marker, s=30, edgecolors="white", linewidths=0.5, zorder=3
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    return handles
+
+
+def _roof_line(ax: Any, xs: Sequence[float], seconds_per_x: float, label: str) -> None:
+    """The least time the roofs allow for ``x`` units of work (a line of slope 1 on log-log axes)."""
+    lo, hi = min(xs) / 1.5, max(xs) * 1.5
+    ax.plot([lo, hi], [lo * seconds_per_x, hi * seconds_per_x], ls=":", color="0.35", lw=1.0, label=label)
+
+
+def _join_pairs(ax: Any, pairs: Sequence[Any], where: Mapping[str, tuple[float, float]]) -> None:
+    """A dashed segment from each comparison's light model to its heavy one (their speed ratios are
+    the page's table: written on the segments they crowd the clusters)."""
+    for c in pairs:
+        if c.pair.light not in where or c.pair.heavy not in where:
+            continue
+        (x0, y0), (x1, y1) = where[c.pair.light], where[c.pair.heavy]
+        ax.plot([x0, x1], [y0, y1], ls="--", color="0.1", lw=1.1, zorder=2.5)
+
+
+def _time_axis(axis: Any) -> None:
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    from .units import human_time
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: human_time(v) if v > 0 else "0"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+@_styled
+def latency_figure(
+    models: Sequence[Any], comparisons: Sequence[Any] = (), title: str = "", roofs: Any = None
+) -> Figure:
+    """Two log-log panels of measured forward latency: against MACs (left) and against memory
+    traffic (right). One point per :class:`archstats.latency.ModelLatency` (median, min-max error
+    bars), coloured by family; each :class:`archstats.latency.Comparison` joined light to heavy by a
+    dashed segment; with ``roofs``, the least time the roofs allow (2 FLOPs
+    per MAC at peak compute; every byte at the measured bandwidth) as a dotted line."""
+    if not models:
+        raise UsageError("the latency figure needs at least one measured model")
+    fig, axes = _figure(1, 2, size=(14.0, 7.0), sharey=True)
+    styles = _family_styles([m.family for m in models])
+    panels = (("macs", M.MACS.unit, "MACs per forward pass (log)"),
+              ("traffic_bytes", "bytes", "Memory traffic per forward pass (bytes read + written, log)"))  # fmt: skip
+    columns = [[float(getattr(m, attr)) for m in models] for attr, _, _ in panels]
+    for ax, (attr, kind, label), xs in zip(axes, panels, columns, strict=True):
+        _style(ax)
+        handles = _latency_panel(ax, xs, models, styles)
+        if roofs is not None:
+            _latency_roof(ax, xs, roofs, attr == "macs")
+        _join_pairs(ax, comparisons, {m.name: (x, m.latency.median) for m, x in zip(models, xs, strict=True)})
+        _human_axis(ax.xaxis, kind)
+        if kind == "bytes":  # powers of two: round in binary units (32 MiB, 128 MiB, ...)
+            from matplotlib.ticker import LogLocator
+
+            ax.xaxis.set_major_locator(LogLocator(base=2, numticks=8))
+        _time_axis(ax.yaxis)
+        ax.set_xlabel(label)
+    axes[0].set_ylabel("Median forward latency (min-max bars, log)")
+    families = [handles[f] for f in styles]  # every family has a point on each panel
+    if roofs is not None:  # the roof line's legend inside each panel, the families' beside the right one
+        axes[0].legend(loc="upper left")
+        axes[1].add_artist(axes[1].legend(loc="upper left"))
+    axes[1].legend(families, list(styles), title="family", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    fig.suptitle(title or f"{len(models)} models: measured latency against MACs and memory traffic")
+    named = {n for c in comparisons for n in (c.pair.light, c.pair.heavy)}
+    for ax, xs in zip(axes, columns, strict=True):  # last: the labeller freezes the layout
+        _label_pair_models(ax, models, xs, named)
+    return fig
+
+
+def _latency_roof(ax: Any, xs: Sequence[float], roofs: Any, macs: bool) -> None:
+    if macs:
+        _roof_line(ax, xs, 2 / roofs.peak_flops, f"2 FLOPs/MAC at peak {human_rate(roofs.peak_flops)}")
+    else:
+        _roof_line(ax, xs, 1 / roofs.bandwidth, f"every byte at {human_rate(roofs.bandwidth, 'bytes')}")
+
+
+def _label_pair_models(ax: Any, models: Sequence[Any], xs: Sequence[float], named: set[str]) -> None:
+    """Names for the comparisons' models first (anywhere around their point), then for the others
+    only where there is room right beside them."""
+    names = [m.name for m in models]
+    xy = [(x, m.latency.median) for x, m in zip(xs, models, strict=True)]
+    chosen = [i for i, n in enumerate(names) if n in named]
+    rest = [i for i in range(len(names)) if names[i] not in named]
+    _place_labels(ax, xy, [30.0] * len(models), names, chosen, rest)

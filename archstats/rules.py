@@ -642,6 +642,21 @@ rule(
 )(per_grad_output_element)
 
 
+@rule("_scaled_dot_product_flash_attention_for_cpu_backward", family="matmul", rf="unknown")
+def sdpa_cpu_backward_rule(query: Shape, key: Shape, value: Shape, dropout_p: Any, **_: Any) -> Parts:
+    """The backward of attention's math path, as meta runs it: the gradients of P V (of P and of V)
+    and of Q K^T (of Q and of K), four products; softmax's backward; the two scalings' backward;
+    dropout's multiply and division (a mask, added, passes the gradient through)."""
+    q, e, d = query[-2], query[-1], value[-1]
+    bh, s = prod(query[:-2]), key[-2]
+    scores = bh * q * s
+    parts: Parts = {"matmul": (2 * scores * d + 2 * scores * e, 0), "activation": (0, scores)}
+    add_part(parts, "elementwise", extra=bh * q * e + bh * s * e)
+    if dropout_p:
+        add_part(parts, "elementwise", extra=2 * scores)
+    return parts
+
+
 @rule("embedding_dense_backward", family="data", rf="unknown")
 def embedding_backward_rule(grad_output: Shape, **_: Any) -> tuple[int, int]:
     # each looked-up row's gradient is added into its weight row: one add per element

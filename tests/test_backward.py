@@ -213,3 +213,29 @@ def test_cli_compare_backward_ratio_sentences() -> None:
     result = CliRunner().invoke(main, ["compare", "alexnet", "squeezenet1_0", "--backward", "--format", "md"])
     assert result.exit_code == 0, result.output
     assert "Step MACs" in result.output and "training-step MACs than alexnet" in result.output
+
+
+class Attention(nn.Module):
+    def __init__(self, **options: object) -> None:
+        super().__init__()
+        self.qkv = nn.Linear(16, 48)
+        self.options = options
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q, k, v = self.qkv(x).view(x.shape[0], x.shape[1], 3, 2, 8).permute(2, 0, 3, 1, 4)
+        return nn.functional.scaled_dot_product_attention(q, k, v, **self.options)
+
+
+@pytest.mark.parametrize("options", [{}, {"is_causal": True}, {"dropout_p": 0.1}], ids=["plain", "causal", "dropout"])
+def test_attention_backward_fused_on_cpu_is_counted_as_meta_runs_it(options: dict) -> None:
+    # on meta attention runs as its math path and so does its backward; on cpu both are fused kernels
+    meta = archstats.profile(Attention(**options), (10, 16), batch_size=2, backward=True, device="meta")
+    cpu = archstats.profile(Attention(**options), (10, 16), batch_size=2, backward=True, device="cpu")
+    assert cpu.status == "complete"
+    assert (meta.totals.backward_macs, meta.totals.backward_flops) == (
+        cpu.totals.backward_macs,
+        cpu.totals.backward_flops,
+    )
+    # 2 x 2 heads, 10 queries x 10 keys, head dim 8: four products of 400 x 8 in the attention's backward,
+    # and the qkv projection's weight gradient (20 x 16 x 48; the input needs none)
+    assert meta.totals.backward_macs == 4 * 400 * 8 + 20 * 16 * 48

@@ -19,7 +19,7 @@ import torch
 from click.testing import CliRunner
 from torch import nn
 
-from archstats.bench import BenchResult, Roofs, Stats, bench, machine, measure_roofs
+from archstats.bench import BenchResult, Roofs, Stats, bench, interleaved, machine, measure_roofs
 from archstats.cli import main
 from archstats.errors import UsageError
 
@@ -127,6 +127,14 @@ def test_whole_model_only() -> None:
 def test_bad_options_are_usage_errors(options: dict) -> None:
     with pytest.raises(UsageError):
         bench(_mlp(), (16,), **({**FAST, **options}))
+
+
+def test_interleaved_times_every_model_in_every_round() -> None:
+    threads = torch.get_num_threads()
+    timings = interleaved(["lenet5", "squeezenet1_1"], repeats=3, warmup=1, threads=1)
+    assert list(timings) == ["lenet5", "squeezenet1_1"]
+    assert all(len(s.samples) == 3 and s.min <= s.median <= s.max for s in timings.values())
+    assert torch.get_num_threads() == threads
 
 
 def test_measure_roofs_small() -> None:

@@ -208,7 +208,8 @@ register(
             "different levels (high > medium > low) is checked, per column. Memory as written is the notes' own "
             "(002:61, 002:79: the input and every layer's output, 4 bytes each); alternative reading, as plausible "
             "for a summary slide: the weights' memory (4 bytes per parameter). Computation = MACs in both. "
-            "Efficiency, performance and forward time are not measurable here (listed as unchecked)",
+            "Efficiency, performance and forward time are not measurable here (listed as unchecked; forward "
+            "time is timed by the opt-in `archstats claims --measure`)",
         ),
         Claim(
             id="alexnet-layout",
@@ -478,7 +479,8 @@ register_unchecked(
             "the longest",
             "hardware",
             "VGGNet's forward time needs timing on hardware; its MACs (the most of the four) are in "
-            "lecture-summary-table",
+            "lecture-summary-table, and `archstats claims --measure` times it on the machine it runs on "
+            "(lecture-summary-forward-time, apart from the verdicts)",
         ),
         Unchecked(
             "003:3-4",
