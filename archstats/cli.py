@@ -202,11 +202,17 @@ _PROFILE_OPTIONS = (
         default=None,
         help="Cast the model and its inputs: float32, float16, bfloat16 or float64 (default: the model's own).",
     ),
-    click.option("--training", is_flag=True, help="Training mode (adds the bytes autograd saves for backward)."),
+    click.option(
+        "--training/--eval",
+        default=None,
+        help="The model's mode: training adds the bytes autograd saves for backward "
+        "(default: eval, or training with --backward).",
+    ),
     click.option(
         "--backward",
         is_flag=True,
-        help="Also count the backward pass: backward and training-step MACs/FLOPs per layer (implies --training).",
+        help="Also count the backward pass: backward and training-step MACs/FLOPs per layer (in training mode "
+        "unless --eval).",
     ),
     click.option("--strict", is_flag=True, help="Fail when any op has no counting rule."),
 )
@@ -243,7 +249,7 @@ def _run_profile(name: str, **options: Any) -> Any:
         options["batch_size"],
         options["device"],
         dtype=options["dtype"],
-        training=options["training"] or None,  # None: training mode when --backward
+        training=options["training"],  # None: training mode when --backward, else eval
         backward=options["backward"],
         convention=options["convention"],
         strict=options["strict"],

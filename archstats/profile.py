@@ -625,6 +625,7 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
     )
 
 
+_ONE_PER_CHANNEL = "Expected more than 1 value per channel when training"
 # what torch says when an input does not fit the layer that reads it
 _MISFIT = re.compile(r"size|shape|channel|dimension|dtype|expected|mismatch|must match|out of range", re.IGNORECASE)
 # ops whose output shape depends on values, or that cannot run on meta for another reason
@@ -644,6 +645,11 @@ def _forward_error(name: str, capture: Capture, example: Example, exc: Exception
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     where = f" in layer {f.module} ({f.type})" if f.module else ""
     op = f" at {f.op}" if f.op else ""
+    if _ONE_PER_CHANNEL in str(exc):  # batch norm in training mode, on one value per channel
+        detail += (
+            "; training mode needs more than one value per channel here: give a batch of 2 or more "
+            "(--batch 2), or count in eval mode (--eval, training=False)"
+        )
     if f.at_input and _MISFIT.search(str(exc)) and not isinstance(exc, NotImplementedError):
         given = ", ".join(str(s) for s in example.specs)
         return UsageError(f"{name}: input {given} does not fit{where}{op}: {detail}")
