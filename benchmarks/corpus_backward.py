@@ -7,9 +7,10 @@ For each model (built as the corpus benchmark builds it: ``_corpus_worker.torchv
 ``timm_spec``, on meta, batch 2 so that training-mode batch norms on pooled 1x1 maps run), prints
 one JSON line: archstats' status, any backward op without a rule, forward and backward MACs, and
 (for a model built on meta) FlopCounterMode's FLOPs of the same backward pass beside archstats'
-paper-convention backward FLOPs plus FlopCounterMode's documented excess on grouped convolutions'
-weight gradients (README, "The training step"): ``match`` is their equality. Needs the corpus venv
-(torchvision and timm, see ``corpus.py``). A measurement script, not a test.
+paper-convention backward FLOPs plus FlopCounterMode's excess on grouped convolutions' weight
+gradients (``archstats.crosscheck.backward_excess``; README, "The training step"): ``match`` is
+their equality. Needs the corpus venv (torchvision and timm, see ``corpus.py``). A measurement
+script, not a test.
 """
 
 from __future__ import annotations
@@ -22,19 +23,6 @@ import torch
 from _corpus_tv import import_torchvision
 
 BATCH = 2
-
-
-def grouped_weight_gradient_excess(p: Any) -> int:
-    """FLOPs FlopCounterMode adds for grouped convs' weight gradients: (groups - 1) x the forward's
-    MACs, 2 FLOPs each (the same prediction as tests/test_backward.py)."""
-    excess = 0
-    for op in p.ops or []:
-        a = op.args
-        if op.backward and op.op == "aten.convolution_backward" and a["output_mask"][1] and a["groups"] > 1:
-            w = a["weight"]
-            positions = a["input"].numel() if a["transposed"] else a["grad_output"].numel()
-            excess += (a["groups"] - 1) * positions * w[1] * w[2:].numel()
-    return 2 * excess
 
 
 def flopcounter_backward(model: torch.nn.Module, size: tuple[int, ...]) -> int:
@@ -52,6 +40,7 @@ def check(tool: str, name: str) -> dict[str, Any]:
     from _corpus_worker import build, timm_spec, torchvision_spec
 
     import archstats
+    from archstats.crosscheck import backward_excess
 
     spec = torchvision_spec(name) if tool == "torchvision" else timm_spec(name)
     if spec["device"] != "meta" or spec["size"] is None:
@@ -72,7 +61,7 @@ def check(tool: str, name: str) -> dict[str, Any]:
         with torch.device("meta"):
             fresh = spec["builder"]()
         row["flopcounter"] = flopcounter_backward(fresh, spec["size"])
-        row["predicted"] = (t.backward_flops or 0) + grouped_weight_gradient_excess(p)
+        row["predicted"] = (t.backward_flops or 0) + backward_excess(p.ops or [])
         row["match"] = row["flopcounter"] == row["predicted"]
     return row
 

@@ -14,6 +14,7 @@ from torch.utils.flop_counter import FlopCounterMode
 import archstats
 import archstats_models as zoo
 from archstats.cli import main
+from archstats.crosscheck import backward_excess
 from archstats.loading import building_on, default_input_size
 from archstats.profile import _seeded_generators
 
@@ -161,26 +162,12 @@ def flopcounter_backward(name: str) -> int:
     return counter.get_total_flops()
 
 
-def grouped_weight_gradient_excess(p: archstats.Profile) -> int:
-    """FlopCounterMode's conv_backward_flop counts a weight gradient as a convolution of the input
-    (C_in channels, all of them) with grad_output: for groups g > 1 that is g times the true
-    multiply-accumulates, i.e. (g - 1) x the forward's more (2 FLOPs each)."""
-    excess = 0
-    for op in p.ops or []:
-        a = op.args
-        if op.backward and op.op == "aten.convolution_backward" and a["output_mask"][1] and a["groups"] > 1:
-            w = a["weight"]
-            positions = a["input"].numel() if a["transposed"] else a["grad_output"].numel()
-            excess += (a["groups"] - 1) * positions * w[1] * w[2:].numel()
-    return 2 * excess
-
-
 @pytest.mark.parametrize("name", [info.name for info in zoo.list_models()])
 def test_backward_matches_flopcountermode(name: str) -> None:
     # the paper convention counts FLOPs as FlopCounterMode does: 2 x the products' MACs only
     p = archstats.profile(name, backward=True, convention="paper", record_ops=True, device="meta")
     assert p.status == "complete"
-    assert p.totals.backward_flops + grouped_weight_gradient_excess(p) == flopcounter_backward(name)
+    assert p.totals.backward_flops + backward_excess(p.ops or []) == flopcounter_backward(name)
 
 
 def test_depthwise_weight_gradient_is_not_counted_groups_times() -> None:
@@ -189,7 +176,7 @@ def test_depthwise_weight_gradient_is_not_counted_groups_times() -> None:
     conv = nn.Sequential(nn.Conv2d(32, 32, 1), nn.Conv2d(32, 32, 3, padding=1, groups=32, bias=False))
     p = archstats.profile(conv, (32, 8, 8), backward=True, record_ops=True)
     assert by_module(p)["1"] == (32 * 9 * 64, 2 * 32 * 9 * 64)
-    assert grouped_weight_gradient_excess(p) == 2 * 31 * 32 * 9 * 64
+    assert backward_excess(p.ops or []) == 2 * 31 * 32 * 9 * 64
 
 
 # --- the command line -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from . import _flopcounter, _fvcore, _thop  # noqa: F401  (importing registers the tools)
+from ._flopcounter import backward_excess
 from .base import INSTALL_HINT, Measured, Prediction, Term, Tool, get_tool, register_tool, tool_names
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CrossCheck",
+    "backward_excess",
     "INSTALL_HINT",
     "Measured",
     "Prediction",

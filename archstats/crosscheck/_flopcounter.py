@@ -12,6 +12,8 @@ by the attribute path (``ResNet.layer1.0.conv1``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from math import prod
 from typing import TYPE_CHECKING
 
 from .base import Measured, Prediction, Term, full_flops_by_category, register_tool, subtree
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
+    from ..engine import OpRecord
     from ..profile import Profile
 
 # The aten ops whose FLOPs FlopCounterMode counts, as 2 x archstats' MACs for the same op.
@@ -34,6 +37,24 @@ COUNTED_OPS = frozenset(
         "aten.baddbmm",
     }
 )
+
+
+def backward_excess(ops: Iterable[OpRecord]) -> int:
+    """FLOPs FlopCounterMode counts in a backward pass beyond 2 x archstats' MACs (torch 2.13).
+
+    Its ``conv_backward_flop`` counts a weight gradient as a convolution of all ``C_in`` input
+    channels with the output gradient, which for ``groups`` > 1 is ``groups`` times the products
+    actually made: (groups - 1) x the forward's MACs more, 2 FLOPs each (pytorch/pytorch#183405).
+    """
+    excess = 0
+    for op in ops:
+        a = op.args
+        if op.backward and op.op == "aten.convolution_backward" and a["output_mask"][1] and a["groups"] > 1:
+            w = a["weight"]
+            positions = prod(a["input"]) if a["transposed"] else prod(a["grad_output"])
+            excess += (a["groups"] - 1) * positions * w[1] * prod(w[2:])
+    return 2 * excess
+
 
 _SKIPPED = (
     ("conv bias", "conv bias adds"),
