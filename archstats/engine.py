@@ -333,6 +333,8 @@ class MemoryLedger:
         self.live = 0
         self.peak = 0
         self.peak_record: LayerRecord | None = None
+        self.step_peak = 0  # the peak over the forward and the backward pass, when one is counted
+        self.step_peak_record: LayerRecord | None = None
 
     def is_param(self, t: torch.Tensor) -> bool:
         return _key(t) in self.param_keys
@@ -361,6 +363,11 @@ class MemoryLedger:
         if entry.refs == 0:
             del self.storages[key]
             self.live -= entry.nbytes
+
+    def note_step_peak(self, record: LayerRecord | None) -> None:
+        """The live bytes during the backward pass (the forward's peak is left as it was)."""
+        if self.live > self.step_peak:
+            self.step_peak, self.step_peak_record = self.live, record
 
     def note_peak(self, record: LayerRecord | None) -> None:
         if record is not None and self.live > record.peak_live_bytes:
@@ -696,6 +703,10 @@ class Capture(TorchDispatchMode):
         if not outs:
             return False
         seeds = [torch.ones_like(t) for t in outs]  # made outside any call: not counted
+        self.memory.step_peak, self.memory.step_peak_record = self.memory.peak, self.memory.peak_record
+        for seed in seeds:  # the loss's gradient is live memory of the step
+            self.memory.track(seed)
+        self.memory.note_step_peak(None)
         self._in_backward = True
         try:
             torch.autograd.backward(outs, seeds)
@@ -712,12 +723,17 @@ class Capture(TorchDispatchMode):
         try:
             out = self._run(func, op, named, args, kwargs)
             first = _first_tensor(out)
-            self.accounting.account(record, op, shapes_of(named), first.shape if first is not None else None, True)
+            shapes = shapes_of(named)
+            self.accounting.account(record, op, shapes, first.shape if first is not None else None, True)
         except Exception:
             self.calls.note_failure(op.sig.name, record=record)
             raise
         assert record.backward is not None
         record.backward.n_ops += 1
+        for t in _outputs(op, shapes, out):  # gradients: followed until autograd drops them
+            if isinstance(t, torch.Tensor) and not self.memory.is_param(t):
+                self.memory.track(t)
+        self.memory.note_step_peak(record)
         return out
 
     def _unowned_record(self) -> LayerRecord:

@@ -68,7 +68,10 @@ BACKWARD_MACS = Metric("backward_macs", "macs", "Bwd MACs", "backward MACs", sho
 BACKWARD_FLOPS = Metric("backward_flops", "flops", "Bwd FLOPs", "backward FLOPs", short="bwd FLOPs")
 STEP_MACS = Metric("step_macs", "macs", "Step MACs", "training-step MACs", short="step MACs")
 STEP_FLOPS = Metric("step_flops", "flops", "Step FLOPs", "training-step FLOPs", short="step FLOPs")
-BACKWARD: tuple[Metric, ...] = (BACKWARD_MACS, BACKWARD_FLOPS, STEP_MACS, STEP_FLOPS)
+STEP_PEAK_BYTES = Metric(
+    "step_peak_bytes", "bytes", "Step peak mem", "training-step peak memory", short="step peak mem"
+)
+BACKWARD: tuple[Metric, ...] = (BACKWARD_MACS, BACKWARD_FLOPS, STEP_MACS, STEP_FLOPS, STEP_PEAK_BYTES)
 RF = Metric("rf_size", "count", "RF", "receptive field")
 DEPTH = Metric("depth", "count", "Depth", "depth")
 

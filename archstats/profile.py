@@ -94,6 +94,8 @@ class Totals:
     written_bytes: int = 0
     backward_macs: int | None = None  # the backward pass, when one was counted (profile(backward=True))
     backward_flops: int | None = None
+    step_peak_bytes: int | None = None  # peak live activation and gradient memory over forward + backward
+    step_peak_layer: str = ""  # the layer whose forward or backward op reached it
 
     @property
     def step_macs(self) -> int | None:
@@ -609,7 +611,7 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
         flops=sum(p.flops_of(r) for r in records),
         activation_bytes=sum(r.activation_bytes for r in records),
         peak_bytes=capture.memory.peak,
-        peak_layer=(capture.memory.peak_record.module or "(model)") if capture.memory.peak_record else "(input)",
+        peak_layer=_layer_name(capture.memory.peak_record),
         saved_bytes=sum(r.saved_bytes for r in records) if p.training or p.backward else None,
         model_bytes_fp32=4 * params,
         model_bytes=quantized.stored_bytes(model),
@@ -622,7 +624,13 @@ def _totals(p: Profile, capture: Capture, model: nn.Module) -> Totals:
         written_bytes=sum(r.written_bytes for r in records),
         backward_macs=sum(p.backward_of(r).macs for r in records) if p.backward else None,
         backward_flops=sum(p.backward_of(r).flops(p.convention) for r in records) if p.backward else None,
+        step_peak_bytes=capture.memory.step_peak if p.backward else None,
+        step_peak_layer=_layer_name(capture.memory.step_peak_record) if p.backward else "",
     )
+
+
+def _layer_name(record: LayerRecord | None) -> str:
+    return (record.module or "(model)") if record is not None else "(input)"
 
 
 _ONE_PER_CHANNEL = "Expected more than 1 value per channel when training"

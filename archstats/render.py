@@ -256,6 +256,8 @@ def _backward_lines(p: Profile) -> list[str]:
         f"FLOPs {M.FLOPS.format(t.backward_flops)} ({t.backward_flops:,})",
         f"training step (forward + backward): MACs {M.MACS.format(t.step_macs)} ({t.step_macs:,}), "
         f"FLOPs {M.FLOPS.format(t.step_flops)} ({t.step_flops:,})",
+        f"training step memory: peak {M.STEP_PEAK_BYTES.format(t.step_peak_bytes)} at {t.step_peak_layer} "
+        "(activations and gradients, weight gradients included; not the weights or an optimizer's state)",
     ]
 
 
@@ -440,6 +442,7 @@ _COMPARE_PRIORITY = {
     M.BACKWARD_MACS.name: 2,
     M.STEP_FLOPS.name: 10,
     M.BACKWARD_FLOPS.name: 11,
+    M.STEP_PEAK_BYTES.name: 3,
 }
 
 

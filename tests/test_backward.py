@@ -247,3 +247,46 @@ def test_batch_norm_on_one_value_per_channel_says_what_to_do(tmp_path) -> None:
         )
         eval_mode = runner.invoke(main, ["profile", "pooled:make", "--input", "3x8x8", "--backward", "--eval"])
         assert eval_mode.exit_code == 0 and "eval mode" in eval_mode.output
+
+
+# --- the training step's peak memory -------------------------------------------------------------
+#
+# Live bytes are followed through the backward pass as through the forward: an op's output is live
+# until the last reference to it dies. Autograd allocates a node's gradients while its inputs (the
+# incoming gradient) and its saved tensors are alive, then drops both; a weight's gradient stays
+# (param.grad). Values below are float32 element counts, times 4.
+
+
+def test_step_peak_of_one_linear_layer() -> None:
+    # x 4x16 (the input: live throughout) and y 4x32 (the output, held by the caller) after the forward;
+    # backward: the seed gradient of y (4x32), then addmm's weight gradient 32x16 and bias gradient 32
+    p = archstats.profile(nn.Linear(16, 32), (16,), batch_size=4, backward=True)
+    assert p.totals.peak_bytes == 4 * (64 + 128)
+    assert p.totals.step_peak_bytes == 4 * (64 + 128 + 128 + 512 + 32) == 3456
+
+
+def test_step_peak_of_a_two_layer_mlp() -> None:
+    # forward: x 64; fc1's output h 128 and ReLU's output r 128 both live at the ReLU: 320 (h is then
+    # dropped, r saved by ReLU and fc2); y 32
+    # backward, fc2: seed 32, grad of r 128, weight gradient 8x32 = 256, bias 8: x + r + y + 424 = 648
+    # ReLU: grad of h 128 (776), then r and the grad of r are dropped: 520
+    # fc1: weight gradient 32x16 = 512 and bias 32, while the grad of h is alive: 1064
+    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 8))
+    for device in ("meta", "cpu"):
+        p = archstats.profile(model, (16,), batch_size=4, backward=True, device=device)
+        assert p.totals.peak_bytes == 4 * 320
+        assert (p.totals.step_peak_bytes, p.totals.step_peak_layer) == (4 * 1064, "0")
+
+
+def test_step_peak_holds_every_weight_gradient_and_is_the_same_on_cpu() -> None:
+    meta = archstats.profile("resnet18", backward=True)
+    cpu = archstats.profile("resnet18", backward=True, device="cpu")
+    assert meta.totals.step_peak_bytes == cpu.totals.step_peak_bytes
+    # the peak is reached in layer3.0.conv1's backward, so every weight gradient from there to the
+    # output is live (kept in param.grad): at least the parameters' bytes of layer3, layer4 and fc
+    kept = sum(
+        p.numel() for n, p in zoo.get_model("resnet18").named_parameters() if n.startswith(("layer3", "layer4", "fc"))
+    )
+    assert meta.totals.step_peak_layer == "layer3.0.conv1"
+    assert meta.totals.step_peak_bytes >= max(meta.totals.peak_bytes, 4 * kept)
+    assert archstats.profile("resnet18").totals.step_peak_bytes is None
