@@ -15,6 +15,7 @@ bytes joined to each layer, the lower bound for given roofs) comes from :func:`a
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
 import platform
@@ -23,13 +24,16 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
 from torch.nn.modules import module as module_hooks
 
-from .errors import UsageError
+from .errors import ModelRunError, UsageError, first_line
+
+if TYPE_CHECKING:
+    from .profile import Totals
 
 __all__ = ["BenchResult", "LayerTiming", "Roofs", "Settings", "Stats", "bench", "machine", "measure_roofs"]
 
@@ -189,18 +193,21 @@ class Roofs:
         return {**asdict(self), "ridge": self.ridge}
 
 
-def _best_seconds(run: Callable[[], Any], clock: _Clock, repeats: int, warmup: int) -> float:
+def _timed(run: Callable[[], Any], clock: _Clock) -> float:
+    """Seconds one call of ``run`` takes (on a GPU: once its kernels have finished)."""
+    start = clock.mark()
+    run()
+    end = clock.mark()
+    clock.sync()
+    return clock.seconds(start, end)
+
+
+def _series(run: Callable[[], Any], clock: _Clock, repeats: int, warmup: int) -> list[float]:
+    """``warmup`` untimed calls of ``run``, then the seconds of ``repeats`` timed ones."""
     for _ in range(warmup):
         run()
     clock.sync()
-    best = math.inf
-    for _ in range(repeats):
-        start = clock.mark()
-        run()
-        end = clock.mark()
-        clock.sync()
-        best = min(best, clock.seconds(start, end))
-    return best
+    return [_timed(run, clock) for _ in range(repeats)]
 
 
 def peak_compute(dtype: torch.dtype, device: str, n: int, repeats: int, warmup: int = 1) -> float:
@@ -209,7 +216,7 @@ def peak_compute(dtype: torch.dtype, device: str, n: int, repeats: int, warmup: 
     a = torch.rand(n, n, generator=gen, device=device).to(dtype)
     b = torch.rand(n, n, generator=gen, device=device).to(dtype)
     out = torch.empty(n, n, dtype=dtype, device=device)
-    seconds = _best_seconds(lambda: torch.mm(a, b, out=out), _clock(device), repeats, warmup)
+    seconds = min(_series(lambda: torch.mm(a, b, out=out), _clock(device), repeats, warmup))
     return 2 * n**3 / seconds
 
 
@@ -218,7 +225,7 @@ def peak_bandwidth(dtype: torch.dtype, device: str, nbytes: int, repeats: int, w
     numel = max(nbytes // _itemsize(dtype), 1)
     src = torch.ones(numel, dtype=dtype, device=device)
     dst = torch.empty_like(src)
-    seconds = _best_seconds(lambda: dst.copy_(src), _clock(device), repeats, warmup)
+    seconds = min(_series(lambda: dst.copy_(src), _clock(device), repeats, warmup))
     return 2 * numel * _itemsize(dtype) / seconds
 
 
@@ -417,6 +424,7 @@ class BenchResult:
     layers: tuple[LayerTiming, ...]
     roofs: Roofs | None
     notes: tuple[str, ...] = ()
+    totals: Totals | None = None  # the meta profile's totals the layers' counts come from
 
     @property
     def overhead(self) -> float | None:
@@ -483,8 +491,14 @@ def _check_options(device: str, threads: int | None, repeats: int, warmup: int) 
         raise UsageError(f"--threads must be a positive integer, got {threads!r}")
 
 
+def load_average() -> tuple[float, float, float] | None:
+    """The system's 1, 5 and 15 minute load averages (None where the platform has none): what
+    else ran while a benchmark timed."""
+    return os.getloadavg() if hasattr(os, "getloadavg") else None
+
+
 @contextlib.contextmanager
-def _threads(n: int | None) -> Iterator[None]:
+def thread_count(n: int | None) -> Iterator[None]:
     """``torch.set_num_threads(n)`` for the run; the caller's setting is put back afterwards."""
     old = torch.get_num_threads()
     if n is not None:
@@ -500,25 +514,13 @@ def _forward(model: nn.Module, example: Any, name: str) -> None:
     try:
         model(*example.args, **example.kwargs)
     except Exception as exc:
-        from .errors import ModelRunError
-
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelRunError(f"{name}: forward failed on real tensors: {type(exc).__name__}: {detail}") from None
+        detail = f"{type(exc).__name__}: {first_line(exc)}"
+        raise ModelRunError(f"{name}: forward failed on real tensors: {detail}") from None
 
 
 def _time_whole(model: nn.Module, example: Any, name: str, clock: _Clock, repeats: int, warmup: int) -> Stats:
     """Whole forwards with no hook installed: ``warmup`` untimed, then ``repeats`` timed."""
-    for _ in range(warmup):
-        _forward(model, example, name)
-    clock.sync()
-    samples = []
-    for _ in range(repeats):
-        start = clock.mark()
-        _forward(model, example, name)
-        end = clock.mark()
-        clock.sync()
-        samples.append(clock.seconds(start, end))
-    return Stats.of(samples)
+    return Stats.of(_series(lambda: _forward(model, example, name), clock, repeats, warmup))
 
 
 def _time_layers(
@@ -531,14 +533,11 @@ def _time_layers(
     samples = []
     with _ANALYSIS, timer.installed():  # global hooks: no analysis may run meanwhile
         for i in range(warmup + repeats):
-            start = clock.mark()
-            _forward(model, example, name)
-            end = clock.mark()
-            clock.sync()
+            seconds = _timed(lambda: _forward(model, example, name), clock)
             if i < warmup:
                 timer.discard()
                 continue
-            samples.append(clock.seconds(start, end))
+            samples.append(seconds)
             timer.collect()
     return timer, Stats.of(samples)
 
@@ -621,7 +620,7 @@ def interleaved(
 
     _check_options(device, threads, repeats, warmup)
     clock, runs = _clock(device), {}
-    with _threads(threads), _seeded_generators(), _float32_default(), torch.inference_mode():
+    with thread_count(threads), _seeded_generators(), _float32_default(), torch.inference_mode():
         for given in names:
             name, source = resolve(given)
             model, example, _ = _built(name, source, _specs(name, source, None), 1, None, device)
@@ -633,11 +632,7 @@ def interleaved(
         for i in range(repeats):
             for name in order[i % len(order) :] + order[: i % len(order)]:
                 clock.sync()
-                start = clock.mark()
-                _forward(*runs[name], name)
-                end = clock.mark()
-                clock.sync()
-                samples[name].append(clock.seconds(start, end))
+                samples[name].append(_timed(functools.partial(_forward, *runs[name], name), clock))
     return {name: Stats.of(s) for name, s in samples.items()}
 
 
@@ -673,7 +668,7 @@ def bench(
     # the counts first, on meta: an input that does not fit fails here, as it does for profile
     counts = profile(model_or_name, input_size, batch_size, dtype=dtype, convention="full")
     specs = _specs(name, source, input_size)
-    with _threads(threads), _seeded_generators(), _float32_default():
+    with thread_count(threads), _seeded_generators(), _float32_default():
         model, example, run_dtype = _built(name, source, specs, batch_size, torch_dtype, device)
         clock = _clock(device)
         with torch.inference_mode():
@@ -686,4 +681,5 @@ def bench(
                             torch.get_num_threads(), repeats, warmup)  # fmt: skip
         info = machine(device)
     layers = _join(counts, timer, measured)
-    return BenchResult(settings, info, whole, hooked, layers, measured, _notes(counts, layers, per_layer))
+    notes = _notes(counts, layers, per_layer)
+    return BenchResult(settings, info, whole, hooked, layers, measured, notes, counts.totals)

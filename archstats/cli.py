@@ -126,16 +126,19 @@ def _emit(result_type: str, fmt: str, *args: Any, out: str | None = None, wide: 
     terminal, or as plain text to ``out``.
     """
     output = formats.render(result_type, fmt, *args)
-    if not isinstance(output, str) and out:
-        _write(out, _plain_text(output, wide))
+    if out:
+        _write(out, _file_text(output, wide))
     elif not isinstance(output, str):
         console = _console(wide=wide)
         for item in output:
             _print(console, item)
-    elif out:
-        _write(out, output)
     else:
         click.echo(output, nl=False)
+
+
+def _file_text(output: Any, wide: bool) -> str:
+    """A rendered output as a file holds it: text as rendered, a table view as plain text."""
+    return output if isinstance(output, str) else _plain_text(output, wide)
 
 
 _wide_option = click.option("--wide", is_flag=True, help="Show every column of a table, however wide the terminal.")
@@ -426,12 +429,11 @@ def _emit_measured(fmt: str, results: Any, detail: bool, out: str | None, wide: 
         page = str(formats.render("claims", fmt, results, detail))  # json and html render text
         text = measured.with_json(page, found) if fmt == "json" else measured.with_html(page, found)
     else:  # table and md: the catalogue's own output, the section after it
-        _emit("claims", fmt, results, detail, out=out, wide=wide)
         text = "\n" + measured.markdown(found) if fmt == "md" else "\n".join(measured.text_lines(found)) + "\n"
-        if out:  # _emit has written the catalogue there: rewrite it with the section added
-            from pathlib import Path
-
-            text = Path(out).read_text(encoding="utf-8") + text
+        if out:
+            text = _file_text(formats.render("claims", fmt, results, detail), wide) + text
+        else:
+            _emit("claims", fmt, results, detail, wide=wide)
     if out:
         _write(out, text)
     else:

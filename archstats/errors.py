@@ -25,6 +25,12 @@ class UncountedOpsError(ArchstatsError):
     """Raised under ``strict=True`` when an op has no counting rule."""
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message in one line (its first), or its type's name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def install_hint(extra: str) -> str:
     """The pip command that adds archstats' optional dependencies ``extra``, for how archstats is
     installed: from a source checkout (an editable install: the package sits beside its

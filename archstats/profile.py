@@ -8,6 +8,7 @@ import itertools
 import random
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from torch import nn
 from . import quantized
 from . import receptive_field as rf
 from .engine import Capture, LayerRecord, OpRecord
-from .errors import ModelLoadError, ModelRunError, UncountedOpsError, UsageError
+from .errors import ModelLoadError, ModelRunError, UncountedOpsError, UsageError, first_line
 from .inputs import DTYPES, Example, InputSpec, example_from, example_from_specs, parse_specs
 from .loading import build, default_input_size, resolve
 from .rules import Count, Rule, overrides
@@ -258,7 +259,6 @@ class Profile:
             "saved_bytes",
             "n_ops",
         ]
-        n = 5 + len(backward)  # the columns before flops_per_byte
         groups = layers.assign(_key=keys).groupby("_key", sort=False)
         out = groups[summed].sum()
         out["peak_live_bytes"] = groups["peak_live_bytes"].max()
@@ -273,30 +273,16 @@ class Profile:
         ]  # a rolled-up group keeps a type only when its first row is the module itself
         out["uncounted"] = groups["uncounted"].agg(lambda s: ";".join(x for x in s if x))
         out = out.reset_index().rename(columns={"_key": "module"})
-        cols = [
-            "module",
-            "type",
-            "input_shape",
-            "output_shape",
-            *summed[:n],
-            "flops_per_byte",
-            *summed[n : n + 2],
-            "peak_live_bytes",
-            "depth",
-            "n_ops",
-            "uncounted",
-        ]
+        # the layer columns, less those a roll-up has no single value for (the call, the field)
+        cols = [c for c in layer_columns(self.n_spatial, self.backward) if c != "call" and not c.startswith("rf_")]
         return pd.DataFrame(out[cols])
 
 
-def _all_uncounted(r: LayerRecord) -> dict[str, int]:
+def _all_uncounted(r: LayerRecord) -> Mapping[str, int]:
     """Ops without a rule in the record's forward and in its share of the backward pass."""
     if r.backward is None or not r.backward.uncounted:
-        return r.uncounted
-    merged = dict(r.uncounted)
-    for op, k in r.backward.uncounted.items():
-        merged[op] = merged.get(op, 0) + k
-    return merged
+        return r.uncounted  # the usual case, on every row: no copy
+    return Counter(r.uncounted) + Counter(r.backward.uncounted)
 
 
 def _intensity(flops: int, traffic: int) -> float:
@@ -423,14 +409,13 @@ _NO_GRAD = "no output requires grad (frozen parameters, inputs without grad): th
 
 def _uncounted(name: str, records: list[LayerRecord], strict: bool) -> dict[str, int]:
     """Ops without a rule over the whole forward (an error under ``strict``)."""
-    uncounted: dict[str, int] = {}
+    uncounted: Counter[str] = Counter()
     for r in records:
-        for op, k in _all_uncounted(r).items():
-            uncounted[op] = uncounted.get(op, 0) + k
+        uncounted.update(_all_uncounted(r))
     if strict and uncounted:
         where = sorted({f"{op} in {r.module or '(model)'}" for r in records for op in _all_uncounted(r)})
         raise UncountedOpsError(f"{name}: {len(uncounted)} op(s) have no counting rule (strict): {', '.join(where)}")
-    return uncounted
+    return dict(uncounted)
 
 
 # Module hooks, the global RNG and the default dtype are process-wide: one analysis runs at a time
@@ -650,7 +635,7 @@ def _forward_error(name: str, capture: Capture, example: Example, exc: Exception
     """The error a failed forward becomes: a usage error when the input does not fit the model's
     first layer, ``NeedsValues`` when meta cannot run an op, else a ``ModelRunError``."""
     f = capture.calls.failure
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = first_line(exc)
     where = f" in layer {f.module} ({f.type})" if f.module else ""
     op = f" at {f.op}" if f.op else ""
     if _ONE_PER_CHANNEL in str(exc):  # batch norm in training mode, on one value per channel

@@ -238,11 +238,11 @@ def _uncounted(p: Profile) -> str:
     return f" (uncounted ops: {', '.join(f'{op} x{k}' for op, k in sorted(p.uncounted.items()))})"
 
 
-def _input_text(p: Profile) -> str:
+def input_text(inputs: Sequence[str], batch_size: int, input_size: Sequence[int]) -> str:
     """The input as the user gave it: one image's shape with its batch, or every spec."""
-    if len(p.inputs) <= 1 and not any(":" in s or "=" in s for s in p.inputs):
-        return "x".join(str(d) for d in (p.batch_size, *p.input_size))
-    return f"batch {p.batch_size} of " + ", ".join(p.inputs)
+    if len(inputs) <= 1 and not any(":" in s or "=" in s for s in inputs):
+        return "x".join(str(d) for d in (batch_size, *input_size))
+    return f"batch {batch_size} of " + ", ".join(inputs)
 
 
 def _backward_lines(p: Profile) -> list[str]:
@@ -263,7 +263,7 @@ def _backward_lines(p: Profile) -> list[str]:
 
 def summary_lines(p: Profile) -> list[str]:
     t = p.totals
-    shape = _input_text(p)
+    shape = input_text(p.inputs, p.batch_size, p.input_size)
     saved = f", saved for backward {M.SAVED_BYTES.format(t.saved_bytes)}" if t.saved_bytes is not None else ""
     return [
         f"{p.name}: input {shape} {p.dtype}, {'training' if p.training else 'eval'} mode, device {p.device}",

@@ -13,7 +13,8 @@ from typing import Any
 from . import metrics as M
 from .bench import BenchResult, LayerTiming
 from .doc import Strong, md_text
-from .render import INTENSITY, FitColumn, FittedTable, Prose, csv_text, intensity_text, markdown_table
+from .profile import _intensity
+from .render import INTENSITY, FitColumn, FittedTable, Prose, csv_text, input_text, intensity_text, markdown_table
 from .units import human, human_rate, human_time
 
 # The per-layer columns, with their priority at a narrow width: layer, time and share always show;
@@ -52,13 +53,6 @@ _CSV_COLUMNS = (
 
 def _percent(share: float | None) -> str:
     return "-" if share is None else f"{100 * share:.1f}%"
-
-
-def _input_text(r: BenchResult) -> str:
-    s = r.settings
-    if len(s.inputs) <= 1 and not any(":" in i or "=" in i for i in s.inputs):
-        return "x".join(str(d) for d in (s.batch_size, *s.input_size))
-    return f"batch {s.batch_size} of " + ", ".join(s.inputs)
 
 
 def machine_text(machine: Any) -> str:
@@ -109,8 +103,9 @@ def summary_lines(r: BenchResult) -> list[str]:
     """The header: what ran, where, the whole-model timings, the roofs and the lower bound."""
     s = r.settings
     threads = f"{s.threads} thread{'s' if s.threads != 1 else ''}"
+    shape = input_text(s.inputs, s.batch_size, s.input_size)
     head = (
-        f"{s.model}: input {_input_text(r)} {s.dtype}, device {s.device}, {threads}; {s.repeats} timed "
+        f"{s.model}: input {shape} {s.dtype}, device {s.device}, {threads}; {s.repeats} timed "
         f"forwards after {s.warmup} warm-up, eval mode, torch.inference_mode()"
     )
     notes = [f"note: {n}" for n in r.notes]
@@ -140,14 +135,13 @@ def _total(r: BenchResult) -> list[str]:
     traffic = sum(lay.traffic_bytes for lay in r.layers)
     timed = r.timed_total if r.hooked is not None else None
     achieved = flops / timed if timed else None
-    intensity = flops / traffic if traffic else float("nan")
     return [
         "Total",
         "",
         "",
         M.FLOPS.format(flops),
         M.TRAFFIC.format(traffic),
-        intensity_text(intensity) or "-",
+        intensity_text(_intensity(flops, traffic)) or "-",
         human_time(timed),
         "100%" if timed else "-",
         human_rate(achieved),

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -25,10 +24,9 @@ from typing import Any, TypeAlias
 
 import torch
 
-import archstats
 import archstats_models as zoo
 from archstats import doc, plots
-from archstats.bench import BenchResult, Roofs, Stats, bench, machine, measure_roofs
+from archstats.bench import BenchResult, Roofs, Stats, bench, load_average, machine, measure_roofs
 from archstats.latency import FAMOUS_PAIRS, Comparison, ModelLatency, compare_pair, reading, spearman
 from archstats.render_bench import machine_text
 from archstats.units import human, human_rate, human_time
@@ -46,10 +44,11 @@ def log(message: str) -> None:
 
 
 def measure_model(name: str, family: str, roofs: Roofs, repeats: int, warmup: int) -> ModelLatency:
-    """One model's counts (a meta profile, convention full) beside its whole-forward latency; the
-    lower bound is bench's own (its layers are the profile's records, bounded under ``roofs``)."""
-    totals = archstats.profile(name, convention="full").totals
+    """One model's counts (bench's meta profile, convention full) beside its whole-forward latency;
+    the lower bound is bench's own (its layers are the profile's records, bounded under ``roofs``)."""
     result = bench(name, repeats=repeats, warmup=warmup, per_layer=False, roofs=roofs)
+    totals = result.totals
+    assert totals is not None  # bench always profiles the model first
     return ModelLatency(
         name, family, totals.macs, totals.flops, totals.traffic_bytes, totals.params, result.whole, result.lower_bound
     )
@@ -294,7 +293,7 @@ def _command(argv: Sequence[str]) -> str:
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict[str, Any], list[ModelLatency], list[Comparison]]:
     start = time.perf_counter()
-    load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
+    load_start = load_average()
     infos = zoo.list_models(args.models)
     if load_start and load_start[0] > 0.5:
         log(f"warning: load average {load_start[0]:.2f}: other processes slow multi-threaded forwards down, unevenly")
@@ -311,7 +310,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> tuple[dict[str, Any], 
         "date": datetime.date.today().isoformat(),
         "command": _command(argv),
         "seconds": time.perf_counter() - start,
-        "load_average": {"start": load_start, "end": os.getloadavg() if hasattr(os, "getloadavg") else None},
+        "load_average": {"start": load_start, "end": load_average()},
         "machine": machine("cpu"),
         "settings": {"batch_size": 1, "dtype": "float32", "device": "cpu", "threads": torch.get_num_threads()}
         | {"repeats": args.repeats, "warmup": args.warmup},

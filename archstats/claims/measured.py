@@ -125,9 +125,10 @@ def run_forward_time(repeats: int = 5, warmup: int = 2) -> MeasuredResult:
     """Time the four nets of the lecture's summary table and judge its forward-time column."""
     import torch
 
-    from ..bench import machine
+    from ..bench import load_average, machine
 
-    load = _load_average()  # a busy machine slows multi-threaded forwards by far more than its share
+    found = load_average()  # a busy machine slows multi-threaded forwards by far more than its share
+    load = [round(x, 2) for x in found] if found else None
     timings = time_models(FORWARD_TIME_MODELS, repeats, warmup)
     verdict, explanation = judge_longest(timings, LONGEST)
     settings = {"repeats": repeats, "warmup": warmup, "batch_size": 1, "device": "cpu", "load_average": load}
@@ -143,12 +144,6 @@ def run_forward_time(repeats: int = 5, warmup: int = 2) -> MeasuredResult:
         machine=machine("cpu"),
         settings=settings | {"threads": torch.get_num_threads()},
     )
-
-
-def _load_average() -> list[float] | None:
-    import os
-
-    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
 # The measured checks, in the order they are shown.

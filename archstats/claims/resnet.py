@@ -1052,12 +1052,12 @@ def _residual_jacobians(width: int = 8, size: int = 4) -> tuple[torch.Tensor, ..
     from archstats_models._common import init_conv_bn_linear
     from archstats_models.resnet import BasicBlock
 
+    from ..bench import thread_count
+
     n = width * size * size
     jacobian = torch.autograd.functional.jacobian
-    threads = torch.get_num_threads()
     # One thread: this tiny autograd takes milliseconds, while waking the thread pool for it costs seconds.
-    torch.set_num_threads(1)
-    try:
+    with thread_count(1):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(0)
             block = BasicBlock(width, width)
@@ -1065,8 +1065,6 @@ def _residual_jacobians(width: int = 8, size: int = 4) -> tuple[torch.Tensor, ..
             block = block.eval().double()
             x = torch.randn(1, width, size, size, dtype=torch.float64)
         found = [jacobian(fn, x).reshape(n, n) for fn in (lambda v: block.residual(v) + v, block.residual, block)]
-    finally:
-        torch.set_num_threads(threads)
     return tuple(found)
 
 
